@@ -1,0 +1,5 @@
+"""Allow ``python -m openuitslag`` as well as the console script."""
+
+from openuitslag.cli import main
+
+main()
