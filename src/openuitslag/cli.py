@@ -16,7 +16,7 @@ import click
 # command name -> "module:attribute" of a click command or group
 COMMANDS: dict[str, str] = {
     "inspect": "openuitslag.core.commands:inspect_command",
-    "verify": "openuitslag.core.commands:verify_command",
+    "verify": "openuitslag.core.checks.cli:verify_command",
     "audit": "openuitslag.log.commands:audit_command",
     "log": "openuitslag.log.commands:log_group",
     "harvest": "openuitslag.harvest.commands:harvest_group",
