@@ -1,0 +1,289 @@
+"""``openuitslag audit`` and ``openuitslag log …``: the log from a shell.
+
+``audit`` is the citizen's command: given files (say, downloaded from a
+municipality) it proves offline that each is in the log under a signed
+checkpoint. ``log`` is the operator's and the auditor's: verify the
+whole log, archive files by hand, sign checkpoints, manage keys and print
+proofs. Exit status: 0 when everything holds, 1 when something does not,
+2 when the input cannot be used.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from openuitslag.core.digest import sha256_hex
+from openuitslag.log import api
+from openuitslag.log.archive import Archive, default_data_dir
+from openuitslag.log.entry import EntryError, EntryMeta
+from openuitslag.log.note import NoteError, Verifier
+from openuitslag.log.storage import Log, LogError
+from openuitslag.log.store import StoreError, store_from_env
+from openuitslag.log.verify import audit_files, load_head, verify_log
+
+USAGE_ERROR = 2
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(USAGE_ERROR)
+
+
+def _log_folder(log: str | None) -> Path:
+    if log and "://" in log:
+        _fail(
+            f"--log {log}: only a log folder is supported offline; download "
+            "the log folder (or its static copy) and pass its path."
+        )
+    return Path(log) if log else default_data_dir() / "log"
+
+
+def _open_log(log: str | None) -> Log:
+    folder = _log_folder(log)
+    try:
+        return Log(folder, create=False)
+    except LogError as exc:
+        _fail(str(exc))
+
+
+def _verifiers(keys: Sequence[str]) -> list[Verifier] | None:
+    """Return trusted keys from texts or files, or None for the log's own."""
+    if not keys:
+        return None
+    found: list[Verifier] = []
+    for key in keys:
+        path = Path(key)
+        lines = path.read_text("utf-8").splitlines() if path.is_file() else [key]
+        try:
+            found += [Verifier.decode(line) for line in lines if line.strip()]
+        except NoteError as exc:
+            _fail(f"--key {key}: {exc}")
+    return found
+
+
+def _walk(paths: Sequence[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            files = (p for p in sorted(path.rglob("*")) if p.is_file())
+            yield from (p for p in files if not p.name.startswith("."))
+        else:
+            yield path
+
+
+KEY_HELP = (
+    "A trusted verifier key (name+hash+key) or a file of them; repeatable. "
+    "Default: the keys the log publishes in keys/verifiers."
+)
+
+
+@click.command("audit")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A signed checkpoint you saved earlier (default: the log's latest).",
+)
+@click.option("--log", "log_path", help="The log folder (default: $DATA_DIR/log).")
+@click.option("--key", "keys", multiple=True, help=KEY_HELP)
+def audit_command(
+    paths: tuple[Path, ...],
+    checkpoint_file: Path | None,
+    log_path: str | None,
+    keys: tuple[str, ...],
+) -> None:
+    """Prove offline that each file is in the log under a signed checkpoint."""
+    log = _open_log(log_path)
+    note = checkpoint_file.read_bytes() if checkpoint_file else None
+    try:
+        head = load_head(log, note, _verifiers(keys))
+    except LogError as exc:
+        _fail(str(exc))
+    size = head.checkpoint.size
+
+    failed = 0
+    for result in audit_files(log, _walk(paths), head):
+        if result.problem is not None:
+            failed += 1
+            click.echo(f"FAIL {result.problem}")
+        elif result.entry is not None:
+            e = result.entry
+            click.echo(
+                f"OK   {result.path}: entry {result.index} ({e.election}, "
+                f"{e.authority}, {e.document_type}, found {e.found_at}), "
+                f"proven under checkpoint size {size}"
+            )
+    click.echo(f"{failed} of the files failed the audit." if failed else "All hold.")
+    sys.exit(1 if failed else 0)
+
+
+@click.group("log")
+def log_group() -> None:
+    """Verify, extend and sign the tamper-evident log of archived files."""
+
+
+@log_group.command("verify")
+@click.option("--log", "log_path", help="The log folder (default: $DATA_DIR/log).")
+@click.option("--key", "keys", multiple=True, help=KEY_HELP)
+@click.option(
+    "--checkpoint",
+    "checkpoint_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Also check a checkpoint saved elsewhere (repeatable).",
+)
+@click.option(
+    "--objects/--no-objects",
+    default=True,
+    help="Also re-hash every archived file (default: yes).",
+)
+def verify_command(
+    log_path: str | None,
+    keys: tuple[str, ...],
+    checkpoint_files: tuple[Path, ...],
+    objects: bool,
+) -> None:
+    """Recompute the whole tree and check every checkpoint ever issued."""
+    log = _open_log(log_path)
+    extra = [(str(p), p.read_bytes()) for p in checkpoint_files]
+    store = store_from_env(log.folder.parent / "archive") if objects else None
+    report = verify_log(log, _verifiers(keys), extra, store)
+    for problem in report.problems:
+        click.echo(f"FAIL {problem}")
+    click.echo(
+        f"{report.size} entries, root {report.root.hex()}, "
+        f"{report.checkpoints} checkpoints checked, {report.objects} files "
+        f"re-hashed: {len(report.problems)} problems."
+    )
+    sys.exit(0 if report.ok else 1)
+
+
+@log_group.command("append")
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option("--election", required=True, help="Election id, e.g. TK2023.")
+@click.option("--authority", required=True, help="Municipality or committee.")
+@click.option("--document-type", required=True, help="e.g. 'EML 510b'.")
+@click.option("--source-url", help="Where it was found (default: file: path).")
+@click.option("--version", "version", default=1, show_default=True, type=int)
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data folder.")
+@click.option("--checkpoint/--no-checkpoint", default=True, show_default=True)
+def append_command(
+    files: tuple[Path, ...],
+    election: str,
+    authority: str,
+    document_type: str,
+    source_url: str | None,
+    version: int,
+    data_dir: Path | None,
+    checkpoint: bool,
+) -> None:
+    """Archive files by hand and log them (each once)."""
+    archive = Archive.open(data_dir)
+    now = datetime.now(UTC)
+    items = []
+    for path in files:
+        url = source_url or path.resolve().as_uri()
+        meta = EntryMeta(election, authority, document_type, url, now, version)
+        items.append((path.read_bytes(), meta))
+    try:
+        logged = archive.add_many(items)
+    except (EntryError, StoreError) as exc:
+        _fail(str(exc))
+    for path, item in zip(files, logged, strict=True):
+        click.echo(f"{item.index}\t{item.entry.sha256}\t{path}")
+    if checkpoint:
+        click.echo(archive.checkpoint().decode(), nl=False)
+
+
+@log_group.command("checkpoint")
+@click.option("--log", "log_path", help="The log folder (default: $DATA_DIR/log).")
+def checkpoint_command(log_path: str | None) -> None:
+    """Sign a checkpoint of the log as it is now and print it."""
+    log = _open_log(log_path)
+    click.echo(log.checkpoint().decode(), nl=False)
+
+
+@log_group.command("keygen")
+@click.option("--log", "log_path", help="The log folder (default: $DATA_DIR/log).")
+@click.option("--name", help="Key name (default: the log's origin).")
+def keygen_command(log_path: str | None, name: str | None) -> None:
+    """Create the log's signing key; print its public verifier key."""
+    log = Log(_log_folder(log_path))
+    try:
+        signer = log.keys.generate(name or log.origin)
+    except NoteError as exc:
+        _fail(str(exc))
+    click.echo(signer.verifier.encode())
+
+
+@log_group.command("rotate-key")
+@click.option("--log", "log_path", help="The log folder (default: $DATA_DIR/log).")
+@click.option("--name", help="Key name (default: the old key's name).")
+def rotate_key_command(log_path: str | None, name: str | None) -> None:
+    """Sign from now on with a new key; old checkpoints keep verifying."""
+    log = _open_log(log_path)
+    try:
+        signer = log.keys.rotate(name)
+    except NoteError as exc:
+        _fail(str(exc))
+    click.echo(signer.verifier.encode())
+
+
+@log_group.command("keys")
+@click.option("--log", "log_path", help="The log folder (default: $DATA_DIR/log).")
+def keys_command(log_path: str | None) -> None:
+    """Print every verifier key the log has used (publish these)."""
+    for verifier in _open_log(log_path).keys.verifiers():
+        click.echo(verifier.encode())
+
+
+@log_group.command("proof")
+@click.option("--log", "log_path", help="The log folder (default: $DATA_DIR/log).")
+@click.option("--index", type=int, help="Inclusion proof of this entry.")
+@click.option("--sha256", help="Inclusion proofs of this file's entries.")
+@click.option(
+    "--file",
+    "file_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Inclusion proofs of this file's entries.",
+)
+@click.option("--size", type=int, help="Tree size (default: the log's size).")
+@click.option("--from", "old", type=int, help="Consistency proof from this size.")
+def proof_command(
+    log_path: str | None,
+    index: int | None,
+    sha256: str | None,
+    file_path: Path | None,
+    size: int | None,
+    old: int | None,
+) -> None:
+    """Print an inclusion or consistency proof as JSON."""
+    log = _open_log(log_path)
+    if file_path is not None:
+        sha256 = sha256_hex(file_path.read_bytes())
+    try:
+        if old is not None:
+            answer = api.consistency_dict(log, old, size)
+        elif index is not None:
+            answer = api.inclusion_dict(log, index, size)
+        elif sha256 is not None:
+            answer = api.inclusion_for_sha256(log, sha256)
+        else:
+            _fail("Say which proof: --index, --sha256, --file or --from.")
+    except (LogError, ValueError) as exc:
+        _fail(str(exc))
+    click.echo(json.dumps(answer, indent=2, ensure_ascii=False))
