@@ -107,6 +107,7 @@ class _Budget:
     limits: Limits
     bytes_read: int = 0
     entries: int = 0
+    exhausted: bool = False  # the total was reached: read nothing more
     seen: set[str] = field(default_factory=set)
 
 
@@ -215,7 +216,7 @@ def _from_zip(
     if depth > budget.limits.max_depth:
         yield _problem(
             "zip.too-deep",
-            f"The archive is nested {depth} zips deep; at most "
+            f"The archive {name} is nested {depth} zips deep; at most "
             f"{budget.limits.max_depth} levels are read.",
             name,
         )
@@ -226,7 +227,7 @@ def _from_zip(
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         yield _problem(
             "zip.corrupt",
-            f"The file is not a readable zip archive ({exc}).",
+            f"The file {name} is not a readable zip archive ({exc}).",
             name,
         )
         return
@@ -237,12 +238,14 @@ def _from_zip(
         if budget.entries > budget.limits.max_entries:
             yield _problem(
                 "zip.too-many-entries",
-                f"The archive holds {len(entries):,} entries, more than the "
+                f"The archive {name} holds {len(entries):,} entries, more than the "
                 f"limit of {budget.limits.max_entries:,}; none was read.",
                 name,
             )
             return
         for entry in entries:
+            if budget.exhausted:
+                return
             yield from _from_entry(name, archive, entry, depth, budget)
 
 
@@ -384,10 +387,12 @@ def _over_limit(
         )
 
     if budget.bytes_read + size > limits.max_total_bytes:
+        budget.exhausted = True
         return _problem(
             "zip.total-too-large",
             f"Reading the {where} would take the archive past the limit of "
-            f"{limits.max_total_bytes:,} uncompressed bytes; it was not read.",
+            f"{limits.max_total_bytes:,} uncompressed bytes; it and the "
+            f"entries after it were not read.",
             name,
         )
     return None
