@@ -14,6 +14,13 @@ rule version applied.
 
 from openuitslag.core.seats.apportion import Apportionment, apportion
 from openuitslag.core.seats.explain import Lots, Step, Tie
+from openuitslag.core.seats.nominate import (
+    CandidateVotes,
+    Nomination,
+    nominate,
+    preference_threshold,
+)
+from openuitslag.core.seats.outcome import Outcome, compute_outcome
 from openuitslag.core.seats.rules import (
     DECENTRAAL_2017,
     DECENTRAAL_KIESDELER,
@@ -29,10 +36,16 @@ __all__ = [
     "RULE_VERSIONS",
     "TK",
     "Apportionment",
+    "CandidateVotes",
     "Lots",
+    "Nomination",
+    "Outcome",
     "RuleVersion",
     "Step",
     "Tie",
     "apportion",
+    "compute_outcome",
+    "nominate",
+    "preference_threshold",
     "rules_for",
 ]

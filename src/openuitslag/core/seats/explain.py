@@ -97,8 +97,9 @@ class Lots:
     number is taken and the tie is marked unresolved.
     """
 
-    def __init__(self, drawn: Sequence[int] = ()) -> None:
+    def __init__(self, drawn: Sequence[int] = (), *, source: str = "given") -> None:
         self._drawn = list(drawn)
+        self._source = source
         self.ties: list[Tie] = []
 
     def draw(
@@ -127,7 +128,7 @@ class Lots:
                     f"numbers {list(tied)}; give the draws in the order the "
                     "ties arise."
                 )
-            return drawn, "given"
+            return drawn, self._source
 
         if prefer is not None:
             preferred = prefer(tied)

@@ -1,0 +1,389 @@
+"""The whole result of an election recomputed from its official records.
+
+:func:`compute_outcome` is what the verifier calls: from the election
+definition (110a), the candidate lists (230b, one per kieskring) and the
+count (510) it recomputes the seats per list and the elected candidates,
+and, given the official result (520), says whether they match. Ties the
+law settles by lot are resolved from the official result where it shows
+the outcome, and reported either way.
+
+Steps, in the order of chapter P: the national apportionment over lists
+and lijstengroepen (P 5–P 10), the distribution of a group's seats over
+its lists (P 12), the elected candidates per list (P 15–P 17, P 19a), and
+candidates elected on several lists of a group (P 18).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from openuitslag.core.findings import JsonValue
+from openuitslag.core.model import (
+    Affiliation,
+    Candidate,
+    CandidateLists,
+    Count,
+    ElectionDefinition,
+    Result,
+)
+from openuitslag.core.seats.apportion import Apportionment, apportion
+from openuitslag.core.seats.explain import Lots, Step, Tie
+from openuitslag.core.seats.groups import (
+    SubList,
+    distribute_group,
+    person,
+    resolve_double_elections,
+)
+from openuitslag.core.seats.nominate import (
+    CandidateVotes,
+    nominate,
+    preference_threshold,
+)
+from openuitslag.core.seats.rules import RuleVersion, rules_for
+from openuitslag.core.seats.votes import VoteSource
+
+log = logging.getLogger("openuitslag.seats")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Seats per list and elected candidates, with the explanation.
+
+    ``seats`` is keyed by the list number the 520 uses (for the Tweede
+    Kamer: the national number of the list or lijstengroep). ``elected``
+    holds (list number, candidate) in order of list, then election.
+    ``notes`` are data problems met on the way (for example a candidate
+    whose votes could not be found), each a full sentence.
+    """
+
+    election_id: str
+    rule_version: RuleVersion
+    seats: dict[int, int]
+    elected: list[tuple[int, Candidate]]
+    steps: tuple[Step, ...]
+    ties: tuple[Tie, ...]
+    apportionment: Apportionment
+    preference_threshold: Fraction
+    list_seats: dict[int, dict[str, int]]
+    notes: tuple[str, ...]
+    matches_official: bool | None
+
+    def as_dict(self) -> dict[str, JsonValue]:
+        """Return the JSON shape of the verifier's "apportionment"."""
+        return {
+            "rule_version": self.rule_version.id,
+            "seats": {str(n): s for n, s in self.seats.items() if s},
+            "elected": [
+                {"list": str(n), "short_code": c.short_code, "name": c.name}
+                for n, c in self.elected
+            ],
+            "ties": [t.as_dict() for t in self.ties],
+            "steps": [s.as_dict() for s in self.steps],
+            "matches_official": self.matches_official,
+        }
+
+
+def compute_outcome(
+    definition: ElectionDefinition,
+    candidate_lists: Sequence[CandidateLists],
+    count: Count,
+    *,
+    official: Result | None = None,
+    rules: RuleVersion | None = None,
+    deceased: Collection[str] = (),
+) -> Outcome:
+    """Recompute seats and elected candidates of one election.
+
+    ``deceased`` names candidates who died before the result was
+    determined (P 19a), by ShortCode or as ``"<list>.<candidate number>"``.
+    """
+    if not candidate_lists:
+        raise ValueError("The seat calculation needs at least one 230b.")
+    election = definition.election
+    chosen = rules or rules_for(election.category, election.date)
+    parties, notes = _parties(candidate_lists, count)
+    national = _national(definition, parties, chosen, official, deceased)
+    threshold = preference_threshold(national.quota, definition.number_of_seats)
+
+    steps = list(national.steps)
+    ties = list(national.ties)
+    elected: list[tuple[int, Candidate]] = []
+    list_seats: dict[int, dict[str, int]] = {}
+    for number, sublists in parties.items():
+        seats = national.seats.get(number, 0)
+        if seats == 0:
+            continue
+        party = _Party(number, sublists, seats, threshold, official, deceased)
+        elected.extend(party.elect())
+        steps.extend(party.steps)
+        ties.extend(party.lots.ties)
+        list_seats[number] = party.shares
+
+    outcome = Outcome(
+        election.id,
+        chosen,
+        dict(national.seats),
+        elected,
+        tuple(steps),
+        tuple(ties),
+        national,
+        threshold,
+        list_seats,
+        tuple(notes),
+        None,
+    )
+    return _compare(outcome, official)
+
+
+# -- building the lists ---------------------------------------------------
+
+
+def _parties(
+    candidate_lists: Sequence[CandidateLists], count: Count
+) -> tuple[dict[int, list[SubList]], list[str]]:
+    """Group every kieskring's lists into parties and their (sub)lists."""
+    source = VoteSource(count, single_kieskring=len(candidate_lists) == 1)
+    parties: dict[int, dict[str, SubList]] = {}
+    notes: list[str] = []
+    ordered = sorted(candidate_lists, key=lambda d: _kieskring_order(d.contest_id))
+    for document in ordered:
+        kieskring = document.contest_id
+        for affiliation in document.affiliations:
+            sublist = _sublist(parties, affiliation, kieskring)
+            found = source.votes(kieskring, affiliation.number, affiliation.candidates)
+            sublist.votes += found.list_votes
+            for number, votes in found.by_number.items():
+                sublist.candidate_votes[number] = (
+                    sublist.candidate_votes.get(number, 0) + votes
+                )
+            _add_codes(sublist, found.codes)
+            notes.extend(
+                f"The votes of kandidaat {name} (lijst {affiliation.number}, "
+                f"kieskring {kieskring}) were not found in {count.info.source}."
+                for name in found.unmatched
+            )
+    return {n: list(subs.values()) for n, subs in sorted(parties.items())}, notes
+
+
+def _kieskring_order(contest_id: str) -> tuple[int, str]:
+    return (int(contest_id), "") if contest_id.isdigit() else (0, contest_id)
+
+
+def _sublist(
+    parties: dict[int, dict[str, SubList]], affiliation: Affiliation, kieskring: str
+) -> SubList:
+    """Return the (sub)list this kieskring's list belongs to."""
+    if affiliation.belongs_to_set is not None:
+        key = f"stel {affiliation.belongs_to_set}"
+    elif affiliation.type == "stel gelijkluidende lijsten":
+        key = "stel"
+    else:
+        key = f"kieskring {kieskring}"
+    subs = parties.setdefault(affiliation.number, {})
+    if key not in subs:
+        subs[key] = SubList(affiliation.number, key, [], affiliation.candidates)
+    subs[key].kieskringen.append(kieskring)
+    return subs[key]
+
+
+def _add_codes(sublist: SubList, codes: Mapping[int, str]) -> None:
+    if not codes:
+        return
+    sublist.candidates = tuple(
+        replace(c, short_code=codes[c.number])
+        if c.number is not None and c.number in codes and not c.short_code
+        else c
+        for c in sublist.candidates
+    )
+
+
+# -- the national apportionment -------------------------------------------
+
+
+def _national(
+    definition: ElectionDefinition,
+    parties: Mapping[int, list[SubList]],
+    rules: RuleVersion,
+    official: Result | None,
+    deceased: Collection[str],
+) -> Apportionment:
+    votes = {n: sum(s.votes for s in subs) for n, subs in parties.items()}
+    candidates = {n: _living(subs, deceased) for n, subs in parties.items()}
+    seats = definition.number_of_seats
+    result = apportion(votes, seats, rules, candidates=candidates)
+    if official is None or not result.needs_lots:
+        return result
+    return _follow_official(votes, seats, rules, candidates, official.seats())
+
+
+def _living(sublists: list[SubList], deceased: Collection[str]) -> int:
+    people = {
+        person(c)
+        for s in sublists
+        for c in s.candidates
+        if not _is_deceased(s.list_number, c, deceased)
+    }
+    return len(people)
+
+
+def _is_deceased(
+    list_number: int, candidate: Candidate, deceased: Collection[str]
+) -> bool:
+    if not deceased:
+        return False
+    return (
+        candidate.short_code in deceased
+        or f"{list_number}.{candidate.number}" in deceased
+    )
+
+
+def _follow_official(
+    votes: Mapping[int, int],
+    seats: int,
+    rules: RuleVersion,
+    candidates: Mapping[int, int],
+    official: Mapping[int, int],
+) -> Apportionment:
+    """Redo the apportionment, drawing each lot as the official result did."""
+    drawn: list[int] = []
+    result = apportion(votes, seats, rules, candidates=candidates)
+    while result.needs_lots:
+        tie = next(t for t in result.ties if not t.resolved)
+        options = {
+            n: apportion(
+                votes,
+                seats,
+                rules,
+                candidates=candidates,
+                lots=Lots([*drawn, n], source="official"),
+            )
+            for n in tie.tied
+        }
+        fitting = [n for n, r in options.items() if r.seats[n] <= official.get(n, 0)]
+        if not fitting:
+            return result
+        drawn.append(fitting[0])
+        result = options[fitting[0]]
+    return result
+
+
+# -- one party ------------------------------------------------------------
+
+
+class _Party:
+    """Elect the candidates of one list or lijstengroep."""
+
+    def __init__(
+        self,
+        number: int,
+        sublists: list[SubList],
+        seats: int,
+        threshold: Fraction,
+        official: Result | None,
+        deceased: Collection[str],
+    ) -> None:
+        self.number = number
+        self.sublists = sublists
+        self.seats = seats
+        self.threshold = threshold
+        self.deceased = deceased
+        self.official = _official_people(official, number)
+        self.lots = Lots()
+        self.steps: list[Step] = []
+        self.shares: dict[str, int] = {}
+
+    def elect(self) -> list[tuple[int, Candidate]]:
+        """Return this party's elected candidates, in list order."""
+        self.shares = self._share_seats()
+        elected = {s.key: self._nominate(s) for s in self.sublists}
+        if len(self.sublists) > 1:
+            self.steps.extend(
+                resolve_double_elections(
+                    self.number, self.sublists, elected, self.shares, self._refill
+                )
+            )
+        return [
+            (self.number, _candidate(s, n))
+            for s in self.sublists
+            for n in elected[s.key]
+        ]
+
+    def _share_seats(self) -> dict[str, int]:
+        if len(self.sublists) == 1:
+            return {self.sublists[0].key: self.seats}
+        shares, steps = distribute_group(
+            self.number, self.sublists, self.seats, self.lots
+        )
+        self.steps.extend(steps)
+        return shares
+
+    def _nominate(self, sublist: SubList) -> list[int]:
+        seats = self.shares[sublist.key]
+        if seats == 0:
+            return []
+        votes = [
+            CandidateVotes(
+                c.number or 0,
+                sublist.candidate_votes.get(c.number or 0, 0),
+                _is_deceased(self.number, c, self.deceased),
+            )
+            for c in sublist.candidates
+        ]
+        nomination = nominate(
+            self.number,
+            votes,
+            seats,
+            self.threshold,
+            lots=self.lots,
+            prefer=self._prefer(sublist),
+        )
+        self.steps.extend(nomination.steps)
+        return list(nomination.elected)
+
+    def _prefer(self, sublist: SubList) -> Callable[[tuple[int, ...]], int | None]:
+        def prefer(tied: tuple[int, ...]) -> int | None:
+            named = [n for n in tied if person(_candidate(sublist, n)) in self.official]
+            return named[0] if len(named) == 1 else None
+
+        return prefer
+
+    def _refill(self, sublist: SubList, taken: set[str], count: int) -> list[int]:
+        free = [
+            c.number or 0
+            for c in sublist.candidates
+            if person(c) not in taken
+            and not _is_deceased(self.number, c, self.deceased)
+        ]
+        chosen = free[:count]
+        taken.update(person(_candidate(sublist, n)) for n in chosen)
+        return chosen
+
+
+def _candidate(sublist: SubList, number: int) -> Candidate:
+    return next(c for c in sublist.candidates if c.number == number)
+
+
+def _official_people(official: Result | None, number: int) -> set[str]:
+    if official is None:
+        return set()
+    return {person(e.candidate) for e in official.elected if e.list_number == number}
+
+
+# -- comparison with the official result ----------------------------------
+
+
+def _compare(outcome: Outcome, official: Result | None) -> Outcome:
+    if official is None:
+        return outcome
+    ours = {n: s for n, s in outcome.seats.items() if s}
+    theirs = {n: s for n, s in official.seats().items() if s}
+    elected = {(n, person(c)) for n, c in outcome.elected}
+    named = {(e.list_number, person(e.candidate)) for e in official.elected}
+    matches = ours == theirs and elected == named
+    log.info(
+        "seats.compared election=%s matches_official=%s", outcome.election_id, matches
+    )
+    return replace(outcome, matches_official=matches)
