@@ -126,6 +126,10 @@ class Entry:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 raise EntryError(f"The {name} of an entry must be non-empty text.")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise EntryError(f"The {name} is not valid Unicode text.") from None
 
     def as_dict(self) -> dict[str, object]:
         """Return the entry as a JSON-ready dict, with the encoding version."""
