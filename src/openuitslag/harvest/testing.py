@@ -16,7 +16,9 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import http.server
+import io
 import ipaddress
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -223,6 +225,11 @@ class SiteServer(http.server.ThreadingHTTPServer):
         host = (handler.headers.get("Host") or "").split(":")[0]
         return self.by_host.get(host, self.site)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore clients that hang up early; the harvester does on purpose."""
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
+
     def start(self) -> SiteServer:
         """Serve in a daemon thread."""
         self._thread = threading.Thread(
@@ -289,3 +296,70 @@ def redirect_to(location: str, status: int = 302) -> Behaviour:
         handler.redirect(location, status)
 
     return behave
+
+
+# -- generated proces-verbaal PDFs -------------------------------------------
+
+
+def make_pv_pdf(
+    model: str, municipality: str, station: int | None = None, *, scanned=False
+) -> bytes:
+    """Return a one-page PV PDF, with a text layer or as a scan (image only).
+
+    Needs reportlab (a development dependency). The scan is the same page
+    drawn into a greyscale image, so only OCR can read it.
+    """
+    lines = [
+        f"Model {model}",
+        "Proces-verbaal van een stembureau"
+        if station is not None
+        else "Proces-verbaal van het gemeentelijk stembureau",
+        f"Gemeente {municipality}",
+    ]
+    if station is not None:
+        lines.append(f"Stembureau nummer {station}")
+    lines.append("Verkiezing van de leden van de Tweede Kamer")
+    return _scanned_pdf(lines) if scanned else _text_pdf(lines)
+
+
+def _text_pdf(lines: list[str]) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4, invariant=True)
+    y = A4[1] - 72
+    for line in lines:
+        page.setFont("Helvetica-Bold" if line.startswith("Model") else "Helvetica", 14)
+        page.drawString(72, y, line)
+        y -= 24
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def _scanned_pdf(lines: list[str]) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    image = Image.new("L", (1240, 700), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=44)
+    for i, line in enumerate(lines):
+        draw.text((80, 60 + i * 110), line, fill=0, font=font)
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4, invariant=True)
+    width = A4[0] - 72
+    page.drawImage(
+        ImageReader(image),
+        36,
+        A4[1] - 36 - width * 700 / 1240,
+        width,
+        width * 700 / 1240,
+    )
+    page.showPage()
+    page.save()
+    return out.getvalue()
