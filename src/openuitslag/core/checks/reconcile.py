@@ -1,0 +1,380 @@
+"""Reconciliation: every number passed up a level arrives unchanged.
+
+Results travel from stembureau to municipality (510b), to kieskring
+(510c, or an OSV4-3 CSV of the hoofdstembureau) and to the central count
+(510d), and at each step someone copies numbers. Most documented Dutch
+counting errors are copying errors at these steps (Stein's 24 invalid
+votes in TK2021, Alblasserdam's explanation counter in TK2023), so each
+total is compared with the sum of its rows, and each document's total
+with its row in the document one level up.
+
+Vote numbers that differ are errors: they change a result. Counters that
+only explain the count (electorate, explanations) are warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from openuitslag.core.checks.common import (
+    CAST,
+    E,
+    F,
+    G,
+    Where,
+    counter_en,
+    counter_nl,
+    en,
+    nl,
+)
+from openuitslag.core.errors import Severity
+from openuitslag.core.findings import Finding
+from openuitslag.core.model import (
+    COUNTERS,
+    MISSING,
+    ContestCount,
+    Count,
+    Int64Array,
+)
+
+ERROR, WARNING, NOTICE = Severity.ERROR, Severity.WARNING, Severity.NOTICE
+
+# Counters whose difference changes the outcome or the votes cast.
+VOTE_COUNTERS = frozenset({E, F, G})
+
+SelectionKey = tuple[int, int, str | None]  # list, candidate number, code
+
+
+def selection_keys(contest: ContestCount) -> list[SelectionKey]:
+    """Return a key per selection: (list, candidate number, short code)."""
+    return [
+        (int(ln), int(cn), code)
+        for ln, cn, code in zip(
+            contest.list_numbers,
+            contest.candidate_numbers,
+            contest.candidate_codes,
+            strict=True,
+        )
+    ]
+
+
+def describe_nl(key: SelectionKey, contest: ContestCount) -> str:
+    """Return "lijst 3 (CDA)" or "kandidaat 2 van lijst 3 (CDA)"."""
+    ln, number, code = key
+    name = contest.list_names.get(ln, "")
+    lijst = f"lijst {ln}" + (f" ({name})" if name else "")
+    if number == 0 and code is None:
+        return lijst
+    return f"kandidaat {code or number} van {lijst}"
+
+
+def describe_en(key: SelectionKey, contest: ContestCount) -> str:
+    """Return "list 3 (CDA)" or "candidate 2 of list 3 (CDA)"."""
+    ln, number, code = key
+    name = contest.list_names.get(ln, "")
+    lijst = f"list {ln}" + (f" ({name})" if name else "")
+    if number == 0 and code is None:
+        return lijst
+    return f"candidate {code or number} of {lijst}"
+
+
+def candidate_label(key: SelectionKey) -> str | None:
+    """Return the candidate part of a key for Finding.candidate."""
+    _, number, code = key
+    if code is not None:
+        return code
+    return str(number) if number else None
+
+
+# -- one document: the total is the sum of its rows ------------------------
+
+
+def check_unit_sums(count: Count) -> list[Finding]:
+    """Return findings where a count's total is not the sum of its rows."""
+    where = Where.of(count)
+    findings: list[Finding] = []
+    for contest in count.contests:
+        if contest.total is None or not contest.units:
+            continue
+        findings.extend(_vote_sums(contest, where))
+        findings.extend(_counter_sums(contest, where))
+    return findings
+
+
+def _summed(values: Int64Array) -> tuple[Int64Array, Int64Array]:
+    """Return column sums with MISSING as 0, and how many rows had a value."""
+    present = values != MISSING
+    sums: Int64Array = np.where(present, values, 0).sum(axis=0)
+    seen: Int64Array = present.sum(axis=0)
+    return sums, seen
+
+
+def _vote_sums(contest: ContestCount, where: Where) -> Iterator[Finding]:
+    assert contest.total is not None
+    sums, seen = _summed(contest.unit_tally.votes)
+    total = contest.total.votes[0]
+    bad = (total != MISSING) & (seen > 0) & (sums != total)
+    keys = selection_keys(contest)
+    for s in np.flatnonzero(bad):
+        key = keys[s]
+        yield where.finding(
+            "reconcile.unit-sum",
+            ERROR,
+            f"In {where.file} is het totaal voor {describe_nl(key, contest)} "
+            f"{nl(int(total[s]))}, maar de {len(contest.units)} rijen eronder "
+            f"tellen op tot {nl(int(sums[s]))}.",
+            f"In {where.file} the total for {describe_en(key, contest)} is "
+            f"{en(int(total[s]))}, but its {len(contest.units)} rows add up to "
+            f"{en(int(sums[s]))}.",
+            list_number=key[0],
+            candidate=candidate_label(key),
+            expected=int(sums[s]),
+            found=int(total[s]),
+        )
+
+
+def _counter_sums(contest: ContestCount, where: Where) -> Iterator[Finding]:
+    assert contest.total is not None
+    sums, seen = _summed(contest.unit_tally.counters)
+    total = contest.total.counters[0]
+    bad = (total != MISSING) & (seen > 0) & (sums != total)
+    for c in np.flatnonzero(bad):
+        if c == CAST and _electorate_per_municipality(contest):
+            continue
+        name = COUNTERS[c]
+        yield where.finding(
+            "reconcile.unit-sum"
+            if c in VOTE_COUNTERS
+            else "reconcile.unit-sum-counter",
+            ERROR if c in VOTE_COUNTERS else WARNING,
+            f"In {where.file} is het totaal van '{counter_nl(name)}' "
+            f"{nl(int(total[c]))}, maar de rijen eronder tellen op tot "
+            f"{nl(int(sums[c]))}.",
+            f"In {where.file} the total of '{counter_en(name)}' is "
+            f"{en(int(total[c]))}, but its rows add up to {en(int(sums[c]))}.",
+            candidate=None,
+            expected=int(sums[c]),
+            found=int(total[c]),
+        )
+
+
+def _electorate_per_municipality(contest: ContestCount) -> bool:
+    """Say whether the stembureaus carry no electorate, only the total.
+
+    Counting software writes 0 as a stembureau's electorate when it is
+    known per municipality only; the sum of the rows is then 0 by design.
+    """
+    cast = contest.unit_tally.counters[:, CAST]
+    stations = [u.station_number is not None for u in contest.units]
+    return all(stations) and bool(np.all((cast == 0) | (cast == MISSING)))
+
+
+# -- two documents: a total and its row one level up -----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """One row of numbers in one document: a total or a reporting unit."""
+
+    count: Count
+    contest: ContestCount
+    row: int | None  # None: the contest total
+
+    @property
+    def votes(self) -> Int64Array:
+        """Return this row's votes per selection."""
+        tally = self.contest.total if self.row is None else self.contest.unit_tally
+        assert tally is not None
+        row: Int64Array = tally.votes[self.row or 0]
+        return row
+
+    @property
+    def counters(self) -> Int64Array:
+        """Return this row's counters."""
+        tally = self.contest.total if self.row is None else self.contest.unit_tally
+        assert tally is not None
+        row: Int64Array = tally.counters[self.row or 0]
+        return row
+
+    @property
+    def unit_id(self) -> str | None:
+        """Return the reporting unit id, or None for a total."""
+        return None if self.row is None else self.contest.units[self.row].id
+
+    @property
+    def name(self) -> str:
+        """Return the name of what this row counts."""
+        if self.row is None:
+            return self.count.authority.name or self.count.authority.id
+        return self.contest.units[self.row].name
+
+
+def area_key(unit_id: str) -> str | None:
+    """Return the area a row stands for: a municipality code or HSB<n>.
+
+    ``HSB10::0392`` and ``0392`` both stand for municipality 0392, ``HSB3``
+    for kieskring 3. Stembureau rows (``…::SB4``) return None.
+    """
+    tail = unit_id.rpartition("::")[2]
+    if tail.startswith("SB"):
+        return None
+    if tail.isdigit():
+        return tail.zfill(4)
+    return tail if tail.startswith("HSB") else None
+
+
+def authority_key(count: Count) -> str:
+    """Return the area a whole document stands for, in area_key's form."""
+    ident = count.authority.id
+    return ident.zfill(4) if ident.isdigit() else ident
+
+
+def check_across_documents(counts: Iterable[Count]) -> list[Finding]:
+    """Compare each document's total with every other copy of it.
+
+    A copy is a row for the same area in a document one level up, or the
+    total of another document made by the same committee (an EML and an
+    OSV4-3 CSV of the same count).
+    """
+    counts = list(counts)
+    rows = _rows_by_area(counts)
+    findings: list[Finding] = []
+    for count in counts:
+        for contest in count.contests:
+            if contest.total is None:
+                continue
+            child = Located(count, contest, None)
+            for other in rows.get((count.election.id, authority_key(count)), []):
+                if other.count is count:
+                    continue
+                findings.extend(compare_rows(child, other))
+    return findings
+
+
+def _rows_by_area(counts: list[Count]) -> dict[tuple[str, str], list[Located]]:
+    """Index every unit row and every later total by (election, area)."""
+    index: dict[tuple[str, str], list[Located]] = {}
+    seen_totals: set[tuple[str, str]] = set()
+    for count in counts:
+        for contest in count.contests:
+            for row, unit in enumerate(contest.units):
+                key = area_key(unit.id)
+                if key is not None:
+                    located = Located(count, contest, row)
+                    index.setdefault((count.election.id, key), []).append(located)
+            if contest.total is None:
+                continue
+            # Same committee, another document: compare each pair once.
+            area = (count.election.id, authority_key(count))
+            if area in seen_totals:
+                index.setdefault(area, []).append(Located(count, contest, None))
+            seen_totals.add(area)
+    return index
+
+
+def compare_rows(source: Located, copy: Located) -> Iterator[Finding]:
+    """Yield a finding for every number the copy has differently."""
+    yield from _compare_votes(source, copy)
+    yield from _compare_counters(source, copy)
+
+
+def _compare_votes(source: Located, copy: Located) -> Iterator[Finding]:
+    theirs = {k: i for i, k in enumerate(selection_keys(copy.contest))}
+    by_list = _lists_only(source, copy)
+    for s, key in enumerate(selection_keys(source.contest)):
+        if by_list and (key[1] != 0 or key[2] is not None):
+            continue
+        c = theirs.get(key)
+        ours = int(source.votes[s])
+        other = MISSING if c is None else int(copy.votes[c])
+        if ours in (MISSING, other) or (other == MISSING and ours == 0):
+            continue
+        yield _vote_difference(source, copy, key, ours, other)
+
+
+def _lists_only(source: Located, copy: Located) -> bool:
+    """Say whether candidates cannot be matched (numbers against codes)."""
+    mine = any(code is not None for code in source.contest.candidate_codes)
+    theirs = any(code is not None for code in copy.contest.candidate_codes)
+    return mine != theirs
+
+
+def _vote_difference(
+    source: Located, copy: Located, key: SelectionKey, ours: int, other: int
+) -> Finding:
+    where = Where.of(copy.count)
+    shown = 0 if other == MISSING else other
+    absent_nl = " (ontbreekt daar)" if other == MISSING else ""
+    absent_en = " (missing there)" if other == MISSING else ""
+    return where.finding(
+        "reconcile.votes-differ",
+        ERROR,
+        f"{_subject_nl(source)} geeft {describe_nl(key, source.contest)} "
+        f"{nl(ours)} stemmen, maar {_copy_nl(copy)} neemt {nl(shown)} over"
+        f"{absent_nl}.",
+        f"{_subject_en(source)} gives {describe_en(key, source.contest)} "
+        f"{en(ours)} votes, but {_copy_en(copy)} has {en(shown)}{absent_en}.",
+        unit=copy.unit_id,
+        list_number=key[0],
+        candidate=candidate_label(key),
+        expected=ours,
+        found=None if other == MISSING else other,
+    )
+
+
+def _compare_counters(source: Located, copy: Located) -> Iterator[Finding]:
+    ours, theirs = source.counters, copy.counters
+    bad = (ours != MISSING) & (theirs != MISSING) & (ours != theirs)
+    for c in np.flatnonzero(bad):
+        yield _counter_difference(source, copy, int(c), int(ours[c]), int(theirs[c]))
+
+
+def _counter_difference(
+    source: Located, copy: Located, c: int, ours: int, other: int
+) -> Finding:
+    where = Where.of(copy.count)
+    name = COUNTERS[c]
+    quirk_nl = quirk_en = ""
+    if c == CAST and other == 0:
+        quirk_nl = " De uitslag verandert daardoor niet, wel de opkomst."
+        quirk_en = " The result does not change, turnout does."
+    return where.finding(
+        "reconcile.votes-differ" if c in VOTE_COUNTERS else "reconcile.counter-differs",
+        ERROR if c in VOTE_COUNTERS else WARNING,
+        f"{_subject_nl(source)} geeft als '{counter_nl(name)}' {nl(ours)}, "
+        f"maar {_copy_nl(copy)} neemt {nl(other)} over.{quirk_nl}",
+        f"{_subject_en(source)} gives '{counter_en(name)}' as {en(ours)}, but "
+        f"{_copy_en(copy)} has {en(other)}.{quirk_en}",
+        unit=copy.unit_id,
+        expected=ours,
+        found=other,
+    )
+
+
+def _subject_nl(located: Located) -> str:
+    return f"De telling van {located.name} ({located.count.info.source})"
+
+
+def _subject_en(located: Located) -> str:
+    return f"The count of {located.name} ({located.count.info.source})"
+
+
+def _copy_nl(located: Located) -> str:
+    if located.row is None:
+        return f"het andere bestand van dezelfde telling ({located.count.info.source})"
+    return (
+        f"de telling van {located.count.authority.name or located.count.authority.id}"
+        f" ({located.count.info.source}, rij {located.unit_id})"
+    )
+
+
+def _copy_en(located: Located) -> str:
+    if located.row is None:
+        return f"the other file of the same count ({located.count.info.source})"
+    return (
+        f"the count of {located.count.authority.name or located.count.authority.id}"
+        f" ({located.count.info.source}, row {located.unit_id})"
+    )

@@ -1,0 +1,165 @@
+"""Verify a set of election documents: findings and apportionment out.
+
+This is the one place that decides which check runs on which documents,
+so that ``openuitslag verify`` and the portal reach the same verdict on
+the same files. It is pure: documents in, a :class:`Report` out, no
+files written and no Django.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from openuitslag.core.checks.arithmetic import check_arithmetic
+from openuitslag.core.checks.corrigendum import check_corrigendum
+from openuitslag.core.checks.outcome import compare_outcome
+from openuitslag.core.checks.reconcile import check_across_documents, check_unit_sums
+from openuitslag.core.checks.references import (
+    check_against_definition,
+    check_against_lists,
+    check_against_stations,
+)
+from openuitslag.core.checks.report import (
+    Apportionment,
+    ElectionReport,
+    Report,
+    SeatsAndElected,
+)
+from openuitslag.core.errors import Problem, Severity
+from openuitslag.core.findings import Finding
+from openuitslag.core.model import (
+    CandidateLists,
+    Count,
+    Document,
+    DocumentInfo,
+    ElectionDefinition,
+    PollingStationList,
+    Result,
+)
+
+log = logging.getLogger("openuitslag.verify")
+
+# Problems that mean "not an election file", not "a broken one".
+SKIPPED = frozenset({"document.unknown-type"})
+
+
+def verify_paths(paths: Sequence[str | Path], *, workers: int = 1) -> Report:
+    """Read files, folders or zips and verify everything in them."""
+    from openuitslag.core.read import read_paths
+
+    report = read_paths(paths, workers=workers)
+    return verify_documents(report.documents, report.problems)
+
+
+def verify_documents(
+    documents: Iterable[Document], problems: Iterable[Problem] = ()
+) -> Report:
+    """Run every check that the given documents allow; return the report."""
+    documents = list(documents)
+    findings = [problem_finding(p) for p in problems]
+    elections: list[ElectionReport] = []
+    for election_id, group in _by_election(documents).items():
+        findings.extend(check_election(group))
+        report, outcome_findings = _election_report(election_id, group)
+        elections.append(report)
+        findings.extend(outcome_findings)
+    log.info(
+        "verified documents=%d elections=%d findings=%d",
+        len(documents),
+        len(elections),
+        len(findings),
+    )
+    return Report(elections=elections, findings=findings)
+
+
+def check_election(documents: Sequence[Document]) -> list[Finding]:
+    """Return the findings of all checks on the documents of one election."""
+    counts = [d for d in documents if isinstance(d, Count)]
+    findings: list[Finding] = []
+    for count in counts:
+        findings.extend(check_arithmetic(count))
+        findings.extend(check_unit_sums(count))
+        findings.extend(check_corrigendum(count))
+    findings.extend(check_across_documents(counts))
+    for document in documents:
+        if isinstance(document, ElectionDefinition):
+            findings.extend(check_against_definition(document, counts))
+        elif isinstance(document, PollingStationList):
+            findings.extend(check_against_stations(document, counts))
+        elif isinstance(document, CandidateLists):
+            findings.extend(check_against_lists(document, counts))
+    return findings
+
+
+def _by_election(documents: list[Document]) -> dict[str, list[Document]]:
+    groups: dict[str, list[Document]] = {}
+    for document in documents:
+        groups.setdefault(document.election.id, []).append(document)
+    return groups
+
+
+def _election_report(
+    election_id: str, documents: list[Document]
+) -> tuple[ElectionReport, list[Finding]]:
+    results = [d for d in documents if isinstance(d, Result)]
+    official = SeatsAndElected.from_result(results[0]) if results else None
+    apportionment = recompute(documents, official)
+    findings: list[Finding] = []
+    if apportionment is not None and official is not None:
+        findings = compare_outcome(
+            apportionment.computed,
+            official,
+            election=election_id,
+            file=results[0].info.source,
+        )
+    report = ElectionReport(
+        id=election_id,
+        name=documents[0].election.name,
+        documents=tuple(sorted((d.info for d in documents), key=_document_order)),
+        apportionment=apportionment,
+        official=official,
+    )
+    return report, findings
+
+
+def _document_order(info: DocumentInfo) -> tuple[str, str]:
+    return (info.kind.value, info.source)
+
+
+def recompute(
+    documents: Sequence[Document], official: SeatsAndElected | None
+) -> Apportionment | None:
+    """Return the recomputed seats and elected, or None if not possible.
+
+    Needs the election definition (110a) for the number of seats and a
+    count with the votes per list; the seat allocation itself is
+    :mod:`openuitslag.core.seats`.
+    """
+    return None
+
+
+def problem_finding(problem: Problem) -> Finding:
+    """Return an input problem as a finding, so one report holds both.
+
+    A file that is no election document at all (the Kiesraad puts notes in
+    .txt files beside the EML) is skipped with a notice, not an error.
+    """
+    if problem.code in SKIPPED:
+        return Finding(
+            code=problem.code,
+            severity=Severity.NOTICE,
+            message_nl="Dit bestand is geen verkiezingsdocument en is overgeslagen.",
+            message_en="This file is not an election document and was skipped.",
+            file=problem.source,
+        )
+    return Finding(
+        code=problem.code,
+        severity=problem.severity,
+        message_nl=f"Dit bestand kon niet goed gelezen worden: {problem}",
+        message_en=f"This file could not be read properly: {problem}",
+        file=problem.source,
+        expected=problem.expected,
+        found=problem.found,
+    )
