@@ -1,0 +1,809 @@
+"""Load what the readers make of official files into the portal's database.
+
+The import is built for election night: documents are read (in parallel
+when asked), their bytes are kept content-addressed in the data folder for
+downloads, and their numbers are written in bulk, ``COPY`` on PostgreSQL
+and large ``bulk_create`` batches on SQLite, never one ORM save per number.
+Each document is loaded in its own transaction, so a failure leaves
+nothing of that document behind, and a file already imported (same
+SHA-256) is skipped. A newer version of a document (a corrigendum)
+supersedes the current one, which stays in the history.
+
+After loading, the verifier recomputes every touched election from the
+current files and its findings and seats replace the stored ones.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from openuitslag.core import model as core
+from openuitslag.core.digest import sha256_hex
+from openuitslag.core.errors import Problem, ReadError
+from openuitslag.core.sources import Source, iter_sources
+from openuitslag.portal import models as m
+from openuitslag.portal.caching import bump_generation
+
+logger = logging.getLogger("openuitslag.portal")
+
+# Load definitions before the counts that refer to them.
+KIND_ORDER = {
+    core.DocumentKind.EML_110A: 0,
+    core.DocumentKind.EML_110B: 1,
+    core.DocumentKind.EML_230B: 2,
+    core.DocumentKind.EML_230C: 2,
+    core.DocumentKind.EML_520: 9,
+}
+SKIPPED_SUFFIXES = (".txt", ".md", ".pdf", ".png", ".jpg", ".html", ".json")
+SQLITE_BATCH = 5_000
+MUNICIPALITY_ID = re.compile(r"^(?:HSB\d+::)?(\d{4})$")
+STATION_ID = re.compile(r"^(?:(?:HSB\d+::)?(\d{4})::)?SB(\d+)$")
+KIESKRING_ID = re.compile(r"^HSB(\d+)$")
+
+
+@dataclass
+class ImportSummary:
+    """What an import did, for the command line and the tests."""
+
+    imported: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    elections: set[str] = field(default_factory=set)
+    findings: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Say whether every input could be used."""
+        return not self.problems
+
+
+@dataclass
+class ReadDocument:
+    """A document the readers made of one file, with its fingerprint."""
+
+    source: str
+    sha256: str
+    size: int
+    record: core.Document
+
+
+class DocumentRejected(Exception):
+    """A document cannot be loaded as it is; the message says why."""
+
+
+# -- reading ---------------------------------------------------------------
+
+
+def read_one(source: Source) -> ReadDocument | ReadError:
+    """Read one file's bytes into a record, or return why it cannot be."""
+    from openuitslag.core.read import read_document
+
+    try:
+        record = read_document(source.data, source.name)
+    except ReadError as exc:
+        return exc
+    return ReadDocument(source.name, sha256_hex(source.data), len(source.data), record)
+
+
+def store_file(sha256: str, data: bytes) -> Path:
+    """Keep a file's exact bytes in the data folder, named by its hash."""
+    path = Path(settings.FILES_DIR) / sha256[:2] / sha256
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".part")
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    return path
+
+
+def stored_file(sha256: str) -> Path:
+    """Return where the bytes of an imported document are kept."""
+    return Path(settings.FILES_DIR) / sha256[:2] / sha256
+
+
+def new_sources(
+    items: Iterable[Source | Problem], summary: ImportSummary
+) -> Iterator[Source]:
+    """Yield the files that are not imported yet, storing their bytes."""
+    known = set(m.Document.objects.values_list("sha256", flat=True))
+    for item in items:
+        if isinstance(item, Problem):
+            summary.problems.append(item)
+            continue
+        if item.name.lower().endswith(SKIPPED_SUFFIXES):
+            summary.skipped.append(item.name)
+            continue
+        digest = sha256_hex(item.data)
+        if digest in known:
+            summary.skipped.append(item.name)
+            continue
+        known.add(digest)
+        store_file(digest, item.data)
+        yield item
+
+
+def read_sources(
+    sources: Iterable[Source], workers: int, summary: ImportSummary
+) -> list[ReadDocument]:
+    """Read files, in ``workers`` processes when more than one."""
+    results: Iterable[ReadDocument | ReadError]
+    if workers > 1:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results = pool.map(read_one, sources, chunksize=4)
+    else:
+        pool = None
+        results = map(read_one, sources)
+
+    documents = []
+    try:
+        for result in results:
+            if isinstance(result, ReadError) and not_a_document(result):
+                summary.skipped.append(result.source)
+            elif isinstance(result, ReadError):
+                summary.problems.extend(result.problems or [problem_of(result)])
+            else:
+                documents.append(result)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return documents
+
+
+def not_a_document(error: ReadError) -> bool:
+    """Say whether a file is simply no election document (a note, say)."""
+    return bool(error.problems) and all(
+        p.code == "document.unknown-type" for p in error.problems
+    )
+
+
+def problem_of(error: ReadError) -> Problem:
+    """Return a Problem for a ReadError that carries none."""
+    return Problem(
+        code="read", message="The file could not be read.", source=error.source
+    )
+
+
+# -- the import as a whole -------------------------------------------------
+
+
+def import_paths(
+    paths: Iterable[str | Path],
+    *,
+    extra: Iterable[Source] = (),
+    workers: int = 1,
+    progress: Callable[[Iterable[Any], str], Iterable[Any]] | None = None,
+    verify: bool = True,
+) -> ImportSummary:
+    """Import every new document below ``paths`` and verify what changed."""
+    summary = ImportSummary()
+    wrap = progress or (lambda items, _label: items)
+
+    items = itertools.chain(iter_sources(paths), extra)
+    sources = wrap(new_sources(items, summary), "lezen")
+    documents = read_sources(sources, workers, summary)
+    documents.sort(key=lambda d: (KIND_ORDER.get(d.record.info.kind, 5), d.source))
+
+    for document in wrap(documents, "laden"):
+        try:
+            election = load_document(document)
+        except DocumentRejected as exc:
+            summary.problems.append(
+                Problem(
+                    code="import.rejected", message=str(exc), source=document.source
+                )
+            )
+            continue
+        summary.imported.append(document.source)
+        summary.elections.add(election)
+        logger.info("document imported source=%s", document.source)
+
+    if verify and summary.elections:
+        in_memory = {d.sha256: d.record for d in documents}
+        for identifier in sorted(summary.elections):
+            summary.findings += verify_election(identifier, in_memory)
+    if summary.imported:
+        bump_generation()
+    return summary
+
+
+def load_document(document: ReadDocument) -> str:
+    """Load one document atomically; return its election's identifier."""
+    record = document.record
+    with transaction.atomic():
+        election = upsert_election(record.election)
+        row = create_document_row(document, election)
+        loader = LOADERS[type(record)]
+        loader(record, election, row)
+    return election.identifier
+
+
+# -- elections, documents and history --------------------------------------
+
+
+def upsert_election(identity: core.ElectionIdentity) -> m.Election:
+    """Return the election, created or completed from a document's header."""
+    election, created = m.Election.objects.get_or_create(
+        identifier=identity.id,
+        defaults={
+            "name": identity.name or identity.id,
+            "category": identity.category,
+            "subcategory": identity.subcategory or "",
+            "domain_name": identity.domain_name or "",
+            "date": identity.date,
+        },
+    )
+    if not created and election.date is None and identity.date is not None:
+        election.date = identity.date
+        election.save(update_fields=["date"])
+    return election
+
+
+def document_key(record: core.Document) -> str:
+    """Return what stays the same between versions of one document."""
+    info = record.info
+    authority = getattr(record, "authority", None)
+    contests: list[str] = []
+    if isinstance(record, core.Count):
+        contests = [c.contest_id for c in record.contests]
+    elif isinstance(record, core.CandidateLists | core.Result):
+        contests = [record.contest_id]
+    elif isinstance(record, core.PollingStationList):
+        contests = [record.municipality_id]
+    return "|".join(
+        [
+            "count" if info.kind.is_count else str(info.kind),
+            record.election.id,
+            authority.id if authority else "",
+            ",".join(contests),
+        ]
+    )
+
+
+def create_document_row(document: ReadDocument, election: m.Election) -> m.Document:
+    """Create the Document row, superseding the version it replaces."""
+    record = document.record
+    authority = getattr(record, "authority", None)
+    key = document_key(record)
+    row = m.Document(
+        sha256=document.sha256,
+        size=document.size,
+        kind=str(record.info.kind),
+        source=document.source[:500],
+        name=document.source.rpartition("!")[2].rpartition("/")[2][:300],
+        key=key,
+        election=election,
+        authority_id=authority.id if authority else "",
+        authority_name=(authority.name if authority else "")[:200],
+        creation_time=record.info.creation_time or "",
+        phase=getattr(record, "phase", None) or "",
+    )
+    previous = m.Document.objects.filter(key=key, is_current=True).first()
+    if previous is not None and not is_newer(row, previous):
+        row.is_current = False
+    elif previous is not None:
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+        m.UnitCount.objects.filter(document=previous).update(is_current=False)
+        m.ListVotes.objects.filter(count__document=previous).update(is_current=False)
+        row.supersedes = previous
+    row.save()
+    return row
+
+
+def is_newer(candidate: m.Document, current: m.Document) -> bool:
+    """Say whether a document version is newer than the current one.
+
+    The files say when they were made (``kr:CreationDateTime``); without
+    that, the version imported last wins.
+    """
+    if candidate.creation_time and current.creation_time:
+        return candidate.creation_time >= current.creation_time
+    return True
+
+
+# -- definitions -----------------------------------------------------------
+
+
+def load_definition(
+    record: core.ElectionDefinition, election: m.Election, row: m.Document
+) -> None:
+    """Load a 110a: seats, threshold and the tree of regions."""
+    election.name = record.election.name or election.name
+    election.number_of_seats = record.number_of_seats
+    election.preference_threshold = record.preference_threshold
+    election.save()
+
+    regions = {}
+    for region in record.regions:
+        if region.category == "GEMEENTE":
+            continue
+        regions[(region.category, region.number)], _ = (
+            m.Region.objects.update_or_create(
+                election=election,
+                category=region.category,
+                number=region.number,
+                defaults={"name": region.name},
+            )
+        )
+    for region in record.regions_of("GEMEENTE"):
+        superior = regions.get(
+            (region.superior_category or "", region.superior_number or "")
+        )
+        m.Municipality.objects.update_or_create(
+            election=election,
+            code=region.municipality_code,
+            defaults={
+                "name": region.name,
+                "kieskring": superior
+                if superior and superior.category == "KIESKRING"
+                else None,
+            },
+        )
+
+
+def load_stations(
+    record: core.PollingStationList, election: m.Election, row: m.Document
+) -> None:
+    """Load a 110b: the municipality's stembureaus and electorates."""
+    code = record.municipality_id.zfill(4)
+    municipality = municipality_for(election, code, record.municipality_name)
+    municipality.electorate = record.electorate
+    municipality.save(update_fields=["electorate"])
+    row.municipality = municipality
+    row.save(update_fields=["municipality"])
+
+    for station in record.stations:
+        unit_id = f"{code}::SB{station.id}"
+        m.PollingStation.objects.update_or_create(
+            municipality=municipality,
+            unit_id=unit_id,
+            defaults={
+                "slug": station.id,
+                "number": int(station.id) if station.id.isdigit() else None,
+                "name": station.name[:300],
+                "postcode": station.postcode or "",
+                "electorate": station.electorate,
+            },
+        )
+
+
+def load_candidates(
+    record: core.CandidateLists, election: m.Election, row: m.Document
+) -> None:
+    """Load a 230b: the lijsten and kandidaten of one contest."""
+    kandidaten = []
+    for affiliation in record.affiliations:
+        lijst = lijst_for(election, affiliation.number, affiliation.name)
+        for candidate in affiliation.candidates:
+            if candidate.number is None:
+                continue
+            kandidaten.append(
+                m.Kandidaat(
+                    lijst=lijst,
+                    contest=record.contest_id,
+                    number=candidate.number,
+                    initials=(candidate.initials or "")[:64],
+                    first_name=(candidate.first_name or "")[:100],
+                    prefix=(candidate.prefix or "")[:32],
+                    last_name=(candidate.last_name or "")[:200],
+                    short_code=(candidate.short_code or "")[:64],
+                )
+            )
+    m.Kandidaat.objects.bulk_create(
+        kandidaten,
+        batch_size=2_000,
+        update_conflicts=True,
+        unique_fields=["lijst", "contest", "number"],
+        update_fields=["initials", "first_name", "prefix", "last_name", "short_code"],
+    )
+
+
+def load_result(record: core.Result, election: m.Election, row: m.Document) -> None:
+    """Load a 520: the official seats per lijst."""
+    for number, seats in record.seats().items():
+        lijst = lijst_for(election, number, record.list_names.get(number, ""))
+        m.Seats.objects.update_or_create(
+            election=election,
+            list_number=number,
+            defaults={"official": seats, "list_name": lijst.label},
+        )
+
+
+def lijst_for(election: m.Election, number: int, name: str) -> m.Lijst:
+    """Return the lijst, created, and named when the file names it."""
+    lijst, created = m.Lijst.objects.get_or_create(
+        election=election, number=number, defaults={"name": name[:300]}
+    )
+    if not created and name and not lijst.name:
+        lijst.name = name[:300]
+        lijst.save(update_fields=["name"])
+    return lijst
+
+
+def municipality_for(election: m.Election, code: str, name: str) -> m.Municipality:
+    """Return the municipality by code, created when first seen."""
+    municipality, _ = m.Municipality.objects.get_or_create(
+        election=election, code=code, defaults={"name": name[:200] or code}
+    )
+    return municipality
+
+
+# -- counts ----------------------------------------------------------------
+
+
+@dataclass
+class UnitPlace:
+    """Where a reporting unit sits: its level and the rows it belongs to."""
+
+    level: str
+    municipality: m.Municipality | None = None
+    station: m.PollingStation | None = None
+    kieskring: m.Region | None = None
+
+
+class PlaceFinder:
+    """Find or create the municipality, station or kieskring of a unit."""
+
+    def __init__(self, election: m.Election, record: core.Count):
+        self.election = election
+        self.record = record
+        self.municipalities = {
+            mu.code: mu for mu in m.Municipality.objects.filter(election=election)
+        }
+        self.kieskringen = {
+            r.number: r
+            for r in m.Region.objects.filter(election=election, category="KIESKRING")
+        }
+        self.stations: dict[tuple[str, str], m.PollingStation] = {
+            (s.municipality.code, s.unit_id): s
+            for s in m.PollingStation.objects.filter(
+                municipality__election=election
+            ).select_related("municipality")
+        }
+
+    def authority_code(self) -> str | None:
+        """Return the 4-digit municipality code of the committee, if any."""
+        identifier = self.record.authority.id
+        return identifier if MUNICIPALITY_ID.match(identifier) else None
+
+    def total(self, contest: core.ContestCount) -> UnitPlace:
+        """Return the place of a document's TotalVotes."""
+        authority = self.record.authority
+        code = self.authority_code()
+        if code is not None:
+            return UnitPlace(
+                m.Level.MUNICIPALITY, self.municipality(code, authority.name)
+            )
+        kieskring = KIESKRING_ID.match(authority.id)
+        if kieskring:
+            return UnitPlace(
+                m.Level.KIESKRING,
+                kieskring=self.kieskring(kieskring[1], authority.name),
+            )
+        if (
+            self.record.info.kind is core.DocumentKind.EML_510C
+            and contest.contest_id.isdigit()
+        ):
+            return UnitPlace(
+                m.Level.KIESKRING,
+                kieskring=self.kieskring(contest.contest_id, authority.name),
+            )
+        return UnitPlace(m.Level.NATION)
+
+    def unit(self, unit: core.ReportingUnit) -> UnitPlace:
+        """Return the place of one ReportingUnitVotes row."""
+        station = STATION_ID.match(unit.id)
+        if station:
+            code = station[1] or self.authority_code() or ""
+            municipality = self.municipality(code, code)
+            return UnitPlace(
+                m.Level.STATION, municipality, station=self.station(municipality, unit)
+            )
+        municipality = MUNICIPALITY_ID.match(unit.id)
+        if municipality:
+            return UnitPlace(
+                m.Level.MUNICIPALITY, self.municipality(municipality[1], unit.name)
+            )
+        kieskring = KIESKRING_ID.match(unit.id)
+        if kieskring:
+            return UnitPlace(
+                m.Level.KIESKRING, kieskring=self.kieskring(kieskring[1], unit.name)
+            )
+        if unit.id.isdigit() and unit.id in self.kieskringen:
+            return UnitPlace(m.Level.KIESKRING, kieskring=self.kieskringen[unit.id])
+        raise DocumentRejected(
+            f"Reporting unit {unit.id!r} ({unit.name}) is neither a stembureau "
+            "(…SB<n>), a municipality (4 digits) nor a kieskring (HSB<n>)."
+        )
+
+    def municipality(self, code: str, name: str) -> m.Municipality:
+        """Return a municipality of the election, created when first seen."""
+        if code not in self.municipalities:
+            self.municipalities[code] = municipality_for(self.election, code, name)
+        return self.municipalities[code]
+
+    def kieskring(self, number: str, name: str) -> m.Region:
+        """Return a kieskring of the election, created when first seen."""
+        if number not in self.kieskringen:
+            self.kieskringen[number], _ = m.Region.objects.get_or_create(
+                election=self.election,
+                category="KIESKRING",
+                number=number,
+                defaults={"name": name[:200] or f"Kieskring {number}"},
+            )
+        return self.kieskringen[number]
+
+    def station(
+        self, municipality: m.Municipality, unit: core.ReportingUnit
+    ) -> m.PollingStation:
+        """Return the stembureau of a unit, created when the 110b lacks it."""
+        key = (municipality.code, canonical_station_id(municipality.code, unit.id))
+        if key not in self.stations:
+            number = unit.station_number
+            self.stations[key], _ = m.PollingStation.objects.get_or_create(
+                municipality=municipality,
+                unit_id=key[1],
+                defaults={
+                    "slug": str(number)
+                    if number is not None
+                    else key[1].replace(":", "-"),
+                    "number": number,
+                    "name": unit.name[:300],
+                    "postcode": unit.postcode or "",
+                },
+            )
+        return self.stations[key]
+
+
+def canonical_station_id(code: str, unit_id: str) -> str:
+    """Return ``<code>::SB<n>`` for any way a file writes a station id."""
+    match = STATION_ID.match(unit_id)
+    return f"{code}::SB{match[2]}" if match else unit_id
+
+
+def load_count(record: core.Count, election: m.Election, row: m.Document) -> None:
+    """Load a 510 or OSV4-3 count: unit counters and votes, in bulk."""
+    finder = PlaceFinder(election, record)
+    code = finder.authority_code()
+    if code is not None:
+        row.municipality = finder.municipality(code, record.authority.name)
+        row.save(update_fields=["municipality"])
+    if election.published_at is None:
+        election.published_at = timezone.now()
+        election.save(update_fields=["published_at"])
+
+    short_codes = candidate_numbers_by_code(election)
+    for contest in record.contests:
+        for number, name in contest.list_names.items():
+            lijst_for(election, number, name)
+        places, tally = contest_rows(finder, contest)
+        counts = create_unit_counts(row, election, contest, places, tally)
+        write_list_votes(counts, election, contest, tally, short_codes, row.is_current)
+
+
+def contest_rows(
+    finder: PlaceFinder, contest: core.ContestCount
+) -> tuple[list[tuple[UnitPlace, str, str]], core.Tally]:
+    """Return the place, id and name of each row: total first, then units."""
+    places = [(finder.unit(u), u.id, u.name) for u in contest.units]
+    tally = contest.unit_tally
+    if contest.total is not None:
+        total_place = finder.total(contest)
+        places.insert(
+            0, (total_place, finder.record.authority.id, finder.record.authority.name)
+        )
+        tally = core.Tally(
+            votes=np.vstack([contest.total.votes, contest.unit_tally.votes]),
+            counters=np.vstack([contest.total.counters, contest.unit_tally.counters]),
+        )
+    return places, tally
+
+
+def create_unit_counts(
+    row: m.Document,
+    election: m.Election,
+    contest: core.ContestCount,
+    places: list[tuple[UnitPlace, str, str]],
+    tally: core.Tally,
+) -> list[m.UnitCount]:
+    """Insert one UnitCount per row and return them with their ids."""
+    counters = tally.counters.tolist()
+    counts = []
+    has_total = contest.total is not None
+    for index, ((place, unit_id, name), values) in enumerate(
+        zip(places, counters, strict=True)
+    ):
+        numbers = {
+            field_name: (None if v == core.MISSING else v)
+            for field_name, v in zip(m.COUNTER_NAMES, values, strict=True)
+        }
+        counts.append(
+            m.UnitCount(
+                document=row,
+                election=election,
+                is_current=row.is_current,
+                contest=contest.contest_id,
+                level=place.level,
+                is_total=has_total and index == 0,
+                unit_id=unit_id[:64],
+                name=name[:300],
+                municipality=place.municipality,
+                station=place.station,
+                kieskring=place.kieskring,
+                **numbers,
+            )
+        )
+    return m.UnitCount.objects.bulk_create(counts, batch_size=SQLITE_BATCH)
+
+
+def candidate_numbers_by_code(election: m.Election) -> dict[tuple[int, str], int]:
+    """Map (list, short code) to a candidate number, for 510d files."""
+    rows = m.Kandidaat.objects.filter(lijst__election=election).exclude(short_code="")
+    return {
+        (lijst, code): number
+        for lijst, code, number in rows.values_list(
+            "lijst__number", "short_code", "number"
+        )
+    }
+
+
+def list_layout(
+    contest: core.ContestCount, short_codes: dict[tuple[int, str], int]
+) -> list[tuple[int, int | None, np.ndarray, np.ndarray]]:
+    """Return per lijst: number, its column, candidate columns and numbers."""
+    columns: dict[int, tuple[list[int], list[int]]] = {}
+    list_column: dict[int, int] = {}
+    for s, (lijst, candidate, code) in enumerate(
+        zip(
+            contest.list_numbers.tolist(),
+            contest.candidate_numbers.tolist(),
+            contest.candidate_codes,
+            strict=True,
+        )
+    ):
+        if candidate == 0 and code is None:
+            list_column[lijst] = s
+            continue
+        number = candidate or short_codes.get((lijst, code or ""))
+        if number:
+            cols, numbers = columns.setdefault(lijst, ([], []))
+            cols.append(s)
+            numbers.append(number)
+
+    layout = []
+    for lijst in sorted(set(list_column) | set(columns)):
+        cols, numbers = columns.get(lijst, ([], []))
+        layout.append(
+            (
+                lijst,
+                list_column.get(lijst),
+                np.array(cols, dtype=np.intp),
+                np.array(numbers),
+            )
+        )
+    return layout
+
+
+def write_list_votes(
+    counts: list[m.UnitCount],
+    election: m.Election,
+    contest: core.ContestCount,
+    tally: core.Tally,
+    short_codes: dict[tuple[int, str], int],
+    is_current: bool,
+) -> None:
+    """Insert one ListVotes row per unit and lijst, candidates packed."""
+    rows: list[tuple[Any, ...]] = []
+    for lijst, list_col, cols, numbers in list_layout(contest, short_codes):
+        width = int(numbers.max()) if len(numbers) else 0
+        packed = np.full((tally.rows, width), core.MISSING, dtype="<i4")
+        if width:
+            packed[:, numbers - 1] = tally.votes[:, cols]
+        totals = (
+            tally.votes[:, list_col].tolist()
+            if list_col is not None
+            else [None] * tally.rows
+        )
+        for count, total, candidates in zip(counts, totals, packed, strict=True):
+            votes = None if total is None or total == core.MISSING else total
+            rows.append(
+                (
+                    count.pk,
+                    election.pk,
+                    count.level,
+                    is_current,
+                    lijst,
+                    votes,
+                    candidates.tobytes(),
+                )
+            )
+    insert_list_votes(rows)
+
+
+LIST_VOTES_COLUMNS = (
+    "count_id",
+    "election_id",
+    "level",
+    "is_current",
+    "list_number",
+    "votes",
+    "candidate_votes",
+)
+
+
+def insert_list_votes(rows: list[tuple[Any, ...]]) -> None:
+    """Insert vote rows with COPY on PostgreSQL, in batches elsewhere."""
+    if not rows:
+        return
+    table = m.ListVotes._meta.db_table
+    if connection.vendor == "postgresql":
+        columns = ", ".join(LIST_VOTES_COLUMNS)
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+
+    objects = (
+        m.ListVotes(**dict(zip(LIST_VOTES_COLUMNS, row, strict=True))) for row in rows
+    )
+    while batch := list(next_batch(objects, SQLITE_BATCH)):
+        m.ListVotes.objects.bulk_create(batch)
+
+
+def next_batch(items: Iterator[Any], size: int) -> Iterator[Any]:
+    """Yield up to ``size`` items of an iterator."""
+    for _ in range(size):
+        try:
+            yield next(items)
+        except StopIteration:
+            return
+
+
+LOADERS: dict[type, Callable[[Any, m.Election, m.Document], None]] = {
+    core.ElectionDefinition: load_definition,
+    core.PollingStationList: load_stations,
+    core.CandidateLists: load_candidates,
+    core.Count: load_count,
+    core.Result: load_result,
+}
+
+
+# -- verification ----------------------------------------------------------
+
+
+def verify_election(identifier: str, in_memory: dict[str, core.Document]) -> int:
+    """Verify an election from its current files; store findings and seats.
+
+    Return the number of findings stored.
+    """
+    from openuitslag.portal import verification
+
+    election = m.Election.objects.get(identifier=identifier)
+    records = []
+    current = m.Document.objects.filter(election=election, is_current=True)
+    for sha256, source in current.values_list("sha256", "source"):
+        record = in_memory.get(sha256)
+        if record is None:
+            outcome = read_one(Source(source, stored_file(sha256).read_bytes()))
+            if isinstance(outcome, ReadError):
+                continue
+            record = outcome.record
+        records.append(record)
+
+    outcome = verification.verify_records(records, identifier)
+    with transaction.atomic():
+        return verification.store(election, outcome)
