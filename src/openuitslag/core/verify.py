@@ -23,6 +23,7 @@ from openuitslag.core.checks.references import (
 )
 from openuitslag.core.checks.report import (
     Apportionment,
+    ElectedEntry,
     ElectionReport,
     Report,
     SeatsAndElected,
@@ -34,10 +35,12 @@ from openuitslag.core.model import (
     Count,
     Document,
     DocumentInfo,
+    DocumentKind,
     ElectionDefinition,
     PollingStationList,
     Result,
 )
+from openuitslag.core.seats import Outcome, compute_outcome
 
 log = logging.getLogger("openuitslag.verify")
 
@@ -105,10 +108,9 @@ def _election_report(
 ) -> tuple[ElectionReport, list[Finding]]:
     results = [d for d in documents if isinstance(d, Result)]
     official = SeatsAndElected.from_result(results[0]) if results else None
-    apportionment = recompute(documents, official)
-    findings: list[Finding] = []
+    apportionment, findings = recompute(documents, results[0] if results else None)
     if apportionment is not None and official is not None:
-        findings = compare_outcome(
+        findings += compare_outcome(
             apportionment.computed,
             official,
             election=election_id,
@@ -129,15 +131,109 @@ def _document_order(info: DocumentInfo) -> tuple[str, str]:
 
 
 def recompute(
-    documents: Sequence[Document], official: SeatsAndElected | None
-) -> Apportionment | None:
+    documents: Sequence[Document], official: Result | None
+) -> tuple[Apportionment | None, list[Finding]]:
     """Return the recomputed seats and elected, or None if not possible.
 
-    Needs the election definition (110a) for the number of seats and a
-    count with the votes per list; the seat allocation itself is
-    :mod:`openuitslag.core.seats`.
+    Needs the election definition (110a) for the number of seats, the
+    candidate lists (230b) and one count with every list's votes: the
+    central count (510d) if given, else the only count there is.
     """
-    return None
+    definitions = [d for d in documents if isinstance(d, ElectionDefinition)]
+    lists = [d for d in documents if isinstance(d, CandidateLists)]
+    count = _count_for_seats(documents)
+    if not definitions or not lists or count is None:
+        return None, []
+    try:
+        outcome = compute_outcome(definitions[0], lists, count, official=official)
+    except ValueError as exc:
+        return None, [_not_computed(definitions[0], str(exc))]
+    official_shape = None if official is None else SeatsAndElected.from_result(official)
+    apportionment = Apportionment(
+        computed=SeatsAndElected(
+            seats=dict(outcome.seats),
+            elected=tuple(
+                ElectedEntry(n, c.short_code, c.name) for n, c in outcome.elected
+            ),
+        ),
+        official=official_shape,
+        rule_version=outcome.rule_version.id,
+        steps=tuple(step.as_dict() for step in outcome.steps),
+        ties=tuple(tie.as_dict() for tie in outcome.ties),
+    )
+    return apportionment, _outcome_notes(definitions[0], outcome)
+
+
+def _count_for_seats(documents: Sequence[Document]) -> Count | None:
+    counts = [d for d in documents if isinstance(d, Count)]
+    central = [c for c in counts if c.info.kind is DocumentKind.EML_510D]
+    if central:
+        return central[0]
+    return counts[0] if len(counts) == 1 else None
+
+
+def _not_computed(definition: ElectionDefinition, reason: str) -> Finding:
+    return Finding(
+        code="seats.not-computed",
+        severity=Severity.WARNING,
+        message_nl=f"De zetelverdeling kon niet worden herberekend: {reason}",
+        message_en=f"The seat allocation could not be recomputed: {reason}",
+        election=definition.election.id,
+        file=definition.info.source,
+    )
+
+
+def _outcome_notes(definition: ElectionDefinition, outcome: Outcome) -> list[Finding]:
+    """Return the ties settled by lot and the data problems met on the way."""
+    findings = [
+        Finding(
+            code="seats.tie-by-lot",
+            severity=Severity.NOTICE if tie.resolved else Severity.WARNING,
+            message_nl=(
+                f"Bij {tie.what} ({tie.article} Kieswet) staan {_numbers(tie.tied)} "
+                f"gelijk; het lot besliste voor {_numbers(tie.chosen)} "
+                f"({_RESOLVED_NL[tie.resolved_by]})."
+            ),
+            message_en=(
+                f"At {tie.what} ({tie.article} Kieswet) {_numbers(tie.tied)} are "
+                f"tied; lots decided for {_numbers(tie.chosen)} "
+                f"({_RESOLVED_EN[tie.resolved_by]})."
+            ),
+            election=outcome.election_id,
+            file=definition.info.source,
+            list=tie.list_number,
+            expected=list(tie.tied),
+            found=list(tie.chosen),
+        )
+        for tie in outcome.ties
+    ]
+    findings.extend(
+        Finding(
+            code="seats.data-note",
+            severity=Severity.WARNING,
+            message_nl=f"Bij het herberekenen van de zetels: {note}",
+            message_en=f"While recomputing the seats: {note}",
+            election=outcome.election_id,
+        )
+        for note in outcome.notes
+    )
+    return findings
+
+
+_RESOLVED_NL = {
+    "given": "opgegeven loting",
+    "official": "zoals in de officiële uitslag",
+    "unresolved": "onbekend; hier is het laagste nummer genomen",
+}
+_RESOLVED_EN = {
+    "given": "draw given",
+    "official": "as in the official result",
+    "unresolved": "unknown; the lowest number was taken here",
+}
+
+
+def _numbers(numbers: Sequence[int]) -> str:
+    return ", ".join(str(n) for n in numbers)
 
 
 def problem_finding(problem: Problem) -> Finding:

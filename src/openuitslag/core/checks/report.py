@@ -65,7 +65,8 @@ class Apportionment:
     computed: SeatsAndElected
     official: SeatsAndElected | None
     rule_version: str | None = None
-    explanation: tuple[str, ...] = ()  # the steps, each citing its article
+    steps: tuple[dict[str, JsonValue], ...] = ()  # each cites its article
+    ties: tuple[dict[str, JsonValue], ...] = ()
 
     @property
     def matches_official(self) -> bool | None:
@@ -81,7 +82,8 @@ class Apportionment:
         shape["official"] = None if self.official is None else self.official.as_dict()
         shape["matches_official"] = self.matches_official
         shape["rule_version"] = self.rule_version
-        shape["explanation"] = list(self.explanation)
+        shape["ties"] = list(self.ties)
+        shape["steps"] = list(self.steps)
         return shape
 
 
