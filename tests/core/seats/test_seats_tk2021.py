@@ -52,6 +52,20 @@ def test_the_150_elected_equal_the_official_ones_by_short_code(
     assert outcome.matches_official is True
 
 
+def test_preference_elected_equal_the_official_ranking_1(
+    tk2021: tuple[Outcome, Result],
+) -> None:
+    outcome, official = tk2021
+
+    theirs = {
+        (e.list_number, e.candidate.short_code or "")
+        for e in official.elected
+        if e.ranking == 1
+    }
+    assert len(theirs) == 43
+    assert outcome.by_preference == theirs
+
+
 def test_the_calculation_is_explained_and_needs_no_lots(
     tk2021: tuple[Outcome, Result],
 ) -> None:

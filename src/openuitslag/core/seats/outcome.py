@@ -55,8 +55,11 @@ class Outcome:
     ``seats`` is keyed by the list number the 520 uses (for the Tweede
     Kamer: the national number of the list or lijstengroep). ``elected``
     holds (list number, candidate) in order of list, then election.
-    ``notes`` are data problems met on the way (for example a candidate
-    whose votes could not be found), each a full sentence.
+    ``list_seats`` gives, per lijstengroep, the seats of each of its lists
+    (P 12); ``by_preference`` the (list number, person) pairs elected on
+    preference votes (the 520's Ranking 1), a person being the ShortCode
+    where known. ``notes`` are data problems met on the way (for example
+    a candidate whose votes could not be found), each a full sentence.
     """
 
     election_id: str
@@ -68,6 +71,7 @@ class Outcome:
     apportionment: Apportionment
     preference_threshold: Fraction
     list_seats: dict[int, dict[str, int]]
+    by_preference: frozenset[tuple[int, str]]
     notes: tuple[str, ...]
     matches_official: bool | None
 
@@ -112,6 +116,7 @@ def compute_outcome(
     ties = list(national.ties)
     elected: list[tuple[int, Candidate]] = []
     list_seats: dict[int, dict[str, int]] = {}
+    by_preference: set[tuple[int, str]] = set()
     for number, sublists in parties.items():
         seats = national.seats.get(number, 0)
         if seats == 0:
@@ -121,6 +126,7 @@ def compute_outcome(
         steps.extend(party.steps)
         ties.extend(party.lots.ties)
         list_seats[number] = party.shares
+        by_preference.update((number, who) for who in party.by_preference)
 
     outcome = Outcome(
         election.id,
@@ -132,6 +138,7 @@ def compute_outcome(
         national,
         threshold,
         list_seats,
+        frozenset(by_preference),
         tuple(notes),
         None,
     )
@@ -294,6 +301,8 @@ class _Party:
         self.lots = Lots()
         self.steps: list[Step] = []
         self.shares: dict[str, int] = {}
+        self.totals = _group_totals(sublists)
+        self.by_preference: set[str] = set()
 
     def elect(self) -> list[tuple[int, Candidate]]:
         """Return this party's elected candidates, in list order."""
@@ -305,6 +314,12 @@ class _Party:
                     self.number, self.sublists, elected, self.shares, self._refill
                 )
             )
+        self.by_preference = {
+            person(_candidate(s, n))
+            for s in self.sublists
+            for n in elected[s.key]
+            if self.totals[person(_candidate(s, n))] > self.threshold
+        }
         return [
             (self.number, _candidate(s, n))
             for s in self.sublists
@@ -327,7 +342,7 @@ class _Party:
         votes = [
             CandidateVotes(
                 c.number or 0,
-                sublist.candidate_votes.get(c.number or 0, 0),
+                self.totals[person(c)],
                 _is_deceased(self.number, c, self.deceased),
             )
             for c in sublist.candidates
@@ -360,6 +375,20 @@ class _Party:
         chosen = free[:count]
         taken.update(person(_candidate(sublist, n)) for n in chosen)
         return chosen
+
+
+def _group_totals(sublists: list[SubList]) -> dict[str, int]:
+    """Return each person's votes on all lists of the group together.
+
+    For P 15 the votes a candidate got on the different lists of a
+    lijstengroep are added up; P 18 then looks at each list apart.
+    """
+    totals: dict[str, int] = {}
+    for sublist in sublists:
+        for c in sublist.candidates:
+            votes = sublist.candidate_votes.get(c.number or 0, 0)
+            totals[person(c)] = totals.get(person(c), 0) + votes
+    return totals
 
 
 def _candidate(sublist: SubList, number: int) -> Candidate:

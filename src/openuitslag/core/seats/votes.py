@@ -13,6 +13,7 @@ sometimes a digit to keep codes unique nationwide.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -94,16 +95,29 @@ def letters(text: str | None) -> str:
     return "".join(ch for ch in text or "" if ch.isalpha())
 
 
+@lru_cache(maxsize=16384)
+def _name_key(last_name: str | None, initials: str | None) -> tuple[str, str]:
+    return letters(last_name), letters(initials)
+
+
 def fits(candidate: Candidate, code: str) -> bool:
     """Say whether a ShortCode can belong to this candidate."""
+    surname, initials = _name_key(candidate.last_name, candidate.initials)
     stem = code.rstrip("0123456789")
-    initials = letters(candidate.initials)
-    surname = stem[: len(stem) - len(initials)] if initials else stem
+    head = stem[: len(stem) - len(initials)] if initials else stem
     return (
-        bool(surname)
+        bool(head)
         and stem.endswith(initials)
-        and letters(candidate.last_name).startswith(surname)
+        and surname.casefold().startswith(head.casefold())
     )
+
+
+def _options(candidate: Candidate, free: dict[str, int]) -> list[str]:
+    """Return the free codes that fit, cheaply skipping other initials."""
+    first = _name_key(candidate.last_name, candidate.initials)[0][:1].casefold()
+    return [
+        code for code in free if code[:1].casefold() == first and fits(candidate, code)
+    ]
 
 
 def _match_codes(
@@ -119,7 +133,7 @@ def _match_codes(
     for _ in range(2):  # a unique match frees codes for the next round
         waiting = [c for c in waiting if not _assign_unique(c, free, row, found)]
     for candidate in waiting:
-        options = [code for code in free if fits(candidate, code)]
+        options = _options(candidate, free)
         if options:
             _assign(candidate, options[0], free, row, found)
         else:
@@ -129,7 +143,7 @@ def _match_codes(
 def _assign_unique(
     candidate: Candidate, free: dict[str, int], row: np.ndarray, found: KieskringVotes
 ) -> bool:
-    options = [code for code in free if fits(candidate, code)]
+    options = _options(candidate, free)
     if len(options) != 1:
         return False
     _assign(candidate, options[0], free, row, found)
