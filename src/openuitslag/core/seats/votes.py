@@ -47,7 +47,7 @@ class VoteSource:
         """Return the votes of list ``list_number`` in ``kieskring``."""
         row = self._row(kieskring)
         columns = np.flatnonzero(self.contest.list_numbers == list_number)
-        if row is None or not len(columns):
+        if not len(columns):
             return KieskringVotes(0)
 
         list_votes = max(int(row[columns[0]]), 0)
@@ -62,12 +62,16 @@ class VoteSource:
                 found.by_number[number] = int(row[c])
         return found
 
-    def _row(self, kieskring: str) -> np.ndarray | None:
+    def _row(self, kieskring: str) -> np.ndarray:
         if self.single:
             return _total_row(self.contest)
         index = self.rows.get(kieskring)
         if index is None:
-            return None
+            raise ValueError(
+                f"The count {self.count.info.source} has no row for kieskring "
+                f"{kieskring} (HSB{kieskring}); with lists in several "
+                "kieskringen the seats need the central count (510d)."
+            )
         row: np.ndarray = self.contest.unit_tally.votes[index]
         return row
 

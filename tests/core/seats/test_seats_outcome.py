@@ -1,0 +1,195 @@
+"""compute_outcome on a municipal election built from model records.
+
+The records are built by hand from the real GR2022 case of the domain
+notes (15 seats, P 9) so that the whole path the verifier takes
+(definition, candidate lists, count, official result) is exercised for a
+single-kieskring election too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from openuitslag.core.model import (
+    COUNTERS,
+    MISSING,
+    Affiliation,
+    Authority,
+    Candidate,
+    CandidateLists,
+    ContestCount,
+    Count,
+    DocumentInfo,
+    DocumentKind,
+    ElectedCandidate,
+    ElectionDefinition,
+    ElectionIdentity,
+    ReportingUnit,
+    Result,
+    Tally,
+)
+from openuitslag.core.seats import DECENTRAAL_KIESDELER, compute_outcome
+
+GR2022_CANDIDATE_VOTES = [
+    [1069, 303, 321, 210, 36, 101, 79, 121, 150, 149, 15, 17],
+    [452, 39, 81, 76, 35, 109, 29, 25, 17, 6, 18, 9, 25, 30, 5, 18, 3],
+    [229, 63, 65, 9, 10, 58, 29, 50, 6, 11, 37],
+    [347, 33, 14, 82, 30, 30],
+    [266, 36, 39, 36, 38, 38],
+]
+EXPECTED = {
+    1: [1, 3, 2, 4, 5, 6, 7, 8],
+    2: [1, 2, 3],
+    3: [1, 2],
+    4: [1],
+    5: [1],
+}
+ELECTION = ElectionIdentity(
+    "GR2022_Voorbeeld", "Gemeenteraad 2022", "GR", "GR1", date=dt.date(2022, 3, 16)
+)
+GSB = Authority("0001", "Voorbeeld")
+
+
+def info(kind: DocumentKind) -> DocumentInfo:
+    return DocumentInfo(f"hand-built {kind.value}", "0" * 64, 0, kind)
+
+
+def candidate(list_number: int, number: int) -> Candidate:
+    return Candidate(
+        number, initials="A.", last_name=f"Kandidaat{list_number}x{number}"
+    )
+
+
+def definition(seats: int = 15) -> ElectionDefinition:
+    return ElectionDefinition(
+        info(DocumentKind.EML_110A), ELECTION, "geen", seats, 50, ()
+    )
+
+
+def candidate_lists() -> CandidateLists:
+    affiliations = tuple(
+        Affiliation(
+            n + 1,
+            f"Partij {n + 1}",
+            candidates=tuple(candidate(n + 1, i + 1) for i in range(len(votes))),
+        )
+        for n, votes in enumerate(GR2022_CANDIDATE_VOTES)
+    )
+    return CandidateLists(
+        info(DocumentKind.EML_230B), ELECTION, GSB, "geen", None, affiliations
+    )
+
+
+def count(with_total: bool = True) -> Count:
+    lists, numbers, values = [], [], []
+    for n, votes in enumerate(GR2022_CANDIDATE_VOTES):
+        lists.append(n + 1), numbers.append(0), values.append(sum(votes))
+        for i, v in enumerate(votes):
+            lists.append(n + 1), numbers.append(i + 1), values.append(v)
+    row = np.array([values], dtype=np.int64)
+    counters = np.full((1, len(COUNTERS)), MISSING, dtype=np.int64)
+    contest = ContestCount(
+        contest_id="geen",
+        contest_name=None,
+        list_numbers=np.array(lists, dtype=np.int32),
+        candidate_numbers=np.array(numbers, dtype=np.int32),
+        candidate_codes=(None,) * len(lists),
+        list_names={},
+        total=Tally(row, counters) if with_total else None,
+        units=(ReportingUnit("0001::SB1", "Stembureau 1"),),
+        unit_tally=Tally(row.copy(), counters.copy()),
+    )
+    return Count(info(DocumentKind.EML_510B), ELECTION, GSB, (contest,))
+
+
+def official(expected: dict[int, list[int]]) -> Result:
+    elected = tuple(
+        ElectedCandidate(n, candidate(n, c)) for n, cs in expected.items() for c in cs
+    )
+    names = {n: f"Partij {n}" for n in expected}
+    return Result(info(DocumentKind.EML_520), ELECTION, GSB, "geen", names, elected)
+
+
+@pytest.mark.parametrize("with_total", [True, False])
+def test_gr2022_real_case_through_compute_outcome(with_total: bool) -> None:
+    outcome = compute_outcome(
+        definition(),
+        [candidate_lists()],
+        count(with_total),
+        official=official(EXPECTED),
+    )
+
+    assert outcome.seats == {1: 8, 2: 3, 3: 2, 4: 1, 5: 1}
+    elected: dict[int, list[int]] = {}
+    for n, c in outcome.elected:
+        elected.setdefault(n, []).append(c.number or 0)
+    assert elected == EXPECTED
+    assert outcome.rule_version.id == "decentraal-2017"
+    assert outcome.matches_official is True
+    assert any(step.article == "P 9" for step in outcome.steps)
+
+
+def test_a_difference_with_the_official_result_is_reported() -> None:
+    other = dict(EXPECTED)
+    other[1] = [1, 3, 2, 4, 5, 6, 7, 9]
+
+    outcome = compute_outcome(
+        definition(), [candidate_lists()], count(), official=official(other)
+    )
+
+    assert outcome.matches_official is False
+
+
+def test_deceased_candidate_is_passed_over() -> None:
+    outcome = compute_outcome(
+        definition(), [candidate_lists()], count(), deceased={"1.3"}
+    )
+
+    list_1 = [c.number for n, c in outcome.elected if n == 1]
+    assert list_1 == [1, 2, 4, 5, 6, 7, 8, 9]
+    assert outcome.matches_official is None
+
+
+def test_rules_can_be_chosen_explicitly() -> None:
+    outcome = compute_outcome(
+        definition(), [candidate_lists()], count(), rules=DECENTRAAL_KIESDELER
+    )
+
+    assert outcome.rule_version is DECENTRAAL_KIESDELER
+    assert sum(outcome.seats.values()) == 15
+
+
+def test_json_shape_for_the_verifier() -> None:
+    outcome = compute_outcome(definition(), [candidate_lists()], count())
+
+    shape = outcome.as_dict()
+    assert shape["seats"] == {"1": 8, "2": 3, "3": 2, "4": 1, "5": 1}
+    assert isinstance(shape["elected"], list)
+    assert len(shape["elected"]) == 15
+
+
+def test_lists_in_several_kieskringen_need_the_central_count() -> None:
+    second = CandidateLists(
+        info(DocumentKind.EML_230B), ELECTION, GSB, "2", None,
+        candidate_lists().affiliations,
+    )  # fmt: skip
+    first = CandidateLists(
+        info(DocumentKind.EML_230B), ELECTION, GSB, "1", None,
+        candidate_lists().affiliations,
+    )  # fmt: skip
+
+    with pytest.raises(ValueError, match="has no row for kieskring 1"):
+        compute_outcome(definition(), [first, second], count())
+
+
+def test_an_election_category_without_rules_is_refused() -> None:
+    eerste_kamer = ElectionIdentity("EK2023", "Eerste Kamer", "EK")
+    bad = ElectionDefinition(
+        info(DocumentKind.EML_110A), eerste_kamer, "alle", 75, 0, ()
+    )
+
+    with pytest.raises(ValueError, match="'EK' is not implemented"):
+        compute_outcome(bad, [candidate_lists()], count())
