@@ -295,7 +295,9 @@ class ContestCount:
     (``candidate_numbers[s] == 0``) followed by its kandidaten.
     ``candidate_numbers`` holds the candidate's number on the list; where
     a file names candidates by short code only (510d), the number is 0 and
-    ``candidate_codes[s]`` carries the code.
+    ``candidate_codes[s]`` carries the code. ``candidate_names`` is only
+    filled by readers of files that name the kandidaten beside their votes
+    (OSV4-3: "Yeşilgöz, D."; None for a lijst), and is empty otherwise.
     """
 
     contest_id: str
@@ -307,6 +309,7 @@ class ContestCount:
     total: Tally | None  # one row: TotalVotes, if the file has it
     units: tuple[ReportingUnit, ...]
     unit_tally: Tally  # one row per unit, same order as ``units``
+    candidate_names: tuple[str | None, ...] = ()  # per selection, if given
 
     @property
     def list_columns(self) -> NDArray[np.bool_]:
