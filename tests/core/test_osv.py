@@ -61,6 +61,13 @@ def test_a_municipal_file_becomes_one_count_per_stembureau() -> None:
     assert contest.list_order() == (1, 3)
     assert contest.list_names == {1: "Lijst A", 3: "Lijst C"}
     assert contest.candidate_numbers.tolist() == [0, 1, 2, 0, 1]
+    assert contest.candidate_names == (
+        None,
+        "Jansen, A.",
+        "de Vries, B.",
+        None,
+        "Bakker, C.",
+    )
     assert contest.unit_tally.votes.tolist() == [[12, 10, 2, 8, 8], [6, 5, 1, 4, 4]]
     assert contest.total is not None
     assert contest.total.votes.tolist() == [[18, 15, 3, 12, 12]]

@@ -152,6 +152,7 @@ def test_dordrecht_alblasserdam_column_has_the_documented_difference(
     assert (contest.contest_id, contest.contest_name) == ("14", "Dordrecht")
     assert contest.units[row].name == "Alblasserdam"
     assert contest.unit_tally.counter(row, "total_counted") == 12_130
+    assert contest.candidate_names[:2] == (None, "Yeşilgöz, D.")
     # The 510b says 0; the Kiesraad's notes: "Waarde was 0 maar is
     # overgenomen als 1".
     assert contest.unit_tally.counter(row, "te veel uitgereikte stembiljetten") == 1

@@ -726,6 +726,7 @@ class _Reader:
                 votes=np.ascontiguousarray(votes[:, 1:].T),
                 counters=counters[1:].copy(),
             ),
+            candidate_names=tuple(name or None for name in body.candidate_names),
         )
         info = DocumentInfo(
             source=self.source,
