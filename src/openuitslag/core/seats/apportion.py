@@ -138,6 +138,7 @@ def apportion(
         return _finish(run, seats)
 
     _full_seats(run)
+    _explain_threshold(run)
     left = _residual_seats(run, seats - sum(s.full for s in run.lists.values()))
     _absolute_majority(run)
     unassigned = left + _exhausted_lists(run)
@@ -205,6 +206,33 @@ def _full_seats(run: _Run) -> None:
             },
             standing.number,
         )
+
+
+def _explain_threshold(run: _Run) -> None:
+    """Say which lists the residual-seat threshold leaves out, if any."""
+    share = (
+        run.rules.residual_threshold_large
+        if run.large
+        else run.rules.residual_threshold_small
+    )
+    if share is None:
+        return
+    minimum = share * run.quota
+    below = [s.number for s in run.lists.values() if 0 < s.votes < minimum]
+    if not below:
+        return
+    article = "P 7 lid 2" if share == 1 else "P 8 lid 2"
+    run.step(
+        article,
+        f"Lijsten met minder dan {show(minimum)} stemmen ({share * 100}% van "
+        f"de kiesdeler) komen niet in aanmerking voor een restzetel door "
+        f"{'grootste gemiddelden' if run.large else 'grootste overschotten'}"
+        f": {below}.",
+        f"Lists with fewer than {show(minimum)} votes ({share * 100}% of the "
+        "quota) do not qualify for a residual seat by "
+        f"{'highest averages' if run.large else 'largest remainders'}: {below}.",
+        {"minimum": show(minimum), "lists": str(below)},
+    )
 
 
 def _residual_seats(run: _Run, count: int) -> int:
@@ -307,7 +335,7 @@ def _explain_award(run: _Run, award: _Award) -> None:
         )
     elif award.method == "unique-average":
         run.step(
-            "P 8 lid 2",
+            "P 8 lid 3",
             f"Restzetel naar lijst {n}: grootste gemiddelde ({value}) onder "
             "lijsten die in deze ronde nog geen zetel kregen.",
             f"Residual seat to list {n}: highest average ({value}) among "
@@ -316,7 +344,7 @@ def _explain_award(run: _Run, award: _Award) -> None:
             n,
         )
     else:
-        article = "P 7" if run.large else "P 8 lid 2"
+        article = "P 7" if run.large else "P 7 lid 1 (na P 8 lid 3)"
         run.step(
             article,
             f"Restzetel naar lijst {n}: grootste gemiddelde ({value}).",

@@ -112,7 +112,7 @@ def compute_outcome(
     national = _national(definition, parties, chosen, official, deceased)
     threshold = preference_threshold(national.quota, definition.number_of_seats)
 
-    steps = list(national.steps)
+    steps = [_rules_step(chosen, election.category, election.date), *national.steps]
     ties = list(national.ties)
     elected: list[tuple[int, Candidate]] = []
     list_seats: dict[int, dict[str, int]] = {}
@@ -143,6 +143,17 @@ def compute_outcome(
         None,
     )
     return _compare(outcome, official)
+
+
+def _rules_step(rules: RuleVersion, category: str, date: object) -> Step:
+    return Step(
+        "Kieswet hoofdstuk P",
+        f"Toegepaste regels ({category}, {date or 'datum onbekend'}): "
+        f"{rules.title_nl} [{rules.id}].",
+        f"Rules applied ({category}, {date or 'date unknown'}): "
+        f"{rules.title_en} [{rules.id}].",
+        {"rule_version": rules.id},
+    )
 
 
 # -- building the lists ---------------------------------------------------
@@ -333,6 +344,17 @@ class _Party:
             self.number, self.sublists, self.seats, self.lots
         )
         self.steps.extend(steps)
+        self.steps.append(
+            Step(
+                "P 15",
+                f"Lijstengroep {self.number}: voor de voorkeurdrempel tellen "
+                "de stemmen op een kandidaat op alle lijsten van de groep "
+                "samen.",
+                f"List group {self.number}: for the preference threshold the "
+                "votes a candidate got on all lists of the group are added up.",
+                list_number=self.number,
+            )
+        )
         return shares
 
     def _nominate(self, sublist: SubList) -> list[int]:
