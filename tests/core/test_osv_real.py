@@ -197,3 +197,26 @@ def test_leeuwarden_was_re_saved_but_reads_the_same(counts: dict[str, Count]) ->
     assert leeuwarden.authority.id == "HSB2"
     assert [unit.id for unit in contest.units[:2]] == ["0059", "0060"]
     assert contest.units[0].name == "Achtkarspelen"
+
+
+# GR2022 files whose municipal 'opgeroepenen' (Cast, the electorate) is 0:
+# the municipality did not fill it in. A real gap in the data, kept here
+# so that a change in the reader or the data shows up.
+GR2022_WITHOUT_ELECTORATE = {
+    "Beverwijk", "Doetinchem", "Ede", "Epe", "Geertruidenberg", "Hoorn",
+    "Houten", "Landsmeer", "Lansingerland", "Roosendaal", "Scherpenzeel",
+    "Utrechtse Heuvelrug", "Weststellingwerf", "Zeewolde",
+}  # fmt: skip
+
+
+def test_gr2022_municipalities_without_an_electorate_are_as_recorded(
+    counts: dict[str, Count],
+) -> None:
+    missing = set()
+    for name in GR2022_NAMES:
+        count = counts[name]
+        assert count.contests[0].total is not None
+        if count.contests[0].total.counter(0, "cast") == 0:
+            missing.add(count.authority.name)
+
+    assert missing == GR2022_WITHOUT_ELECTORATE
