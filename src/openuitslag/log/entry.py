@@ -177,6 +177,22 @@ def decode(data: bytes) -> Entry:
     return _rebuild(fields, data)
 
 
+def identity_of(data: bytes) -> tuple[str, str, str, str, str, int]:
+    """Return the identity of encoded entry bytes, quickly and unchecked.
+
+    For indexing a log that :func:`decode` or ``verify_log`` checks.
+    """
+    fields = json.loads(data)
+    return (
+        fields["sha256"],
+        fields["election"],
+        fields["authority"],
+        fields["document_type"],
+        fields["source_url"],
+        fields["version"],
+    )
+
+
 def _rebuild(fields: dict[str, object], data: bytes) -> Entry:
     del fields["v"]
     try:

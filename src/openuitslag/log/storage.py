@@ -34,7 +34,7 @@ from pathlib import Path
 from types import TracebackType
 
 from openuitslag.log import merkle
-from openuitslag.log.entry import Entry, decode
+from openuitslag.log.entry import Entry, decode, identity_of
 from openuitslag.log.keys import Keyring
 from openuitslag.log.note import Checkpoint, SignedCheckpoint, Signer, open_checkpoint
 from openuitslag.log.store import atomic_write
@@ -199,11 +199,28 @@ class Log:
 
     def _catch_up(self) -> None:
         size = self.size
-        for index in range(self._indexed, size):
-            entry = self.entry(index)
-            self._index.setdefault(entry.identity(), index)
-            self._by_sha256.setdefault(entry.sha256, []).append(index)
+        for index, data in self.scan(self._indexed, size):
+            identity = identity_of(data)
+            self._index.setdefault(identity, index)
+            self._by_sha256.setdefault(identity[0], []).append(index)
         self._indexed = max(self._indexed, size)
+
+    def scan(
+        self, start: int, end: int, chunk: int = 8192
+    ) -> Iterator[tuple[int, bytes]]:
+        """Yield (index, entry bytes) for [start, end), reading in bulk."""
+        for first in range(start, end, chunk):
+            last = min(end, first + chunk)
+            begin = self._span(first)[0]
+            ends = self._pread("offsets", 8 * (last - first), 8 * first)
+            stop = struct.unpack(">Q", ends[-8:])[0]
+            block = self._pread("entries", stop - begin, begin)
+            position = 0
+            for index, (end_offset,) in enumerate(
+                struct.iter_unpack(">Q", ends), first
+            ):
+                yield index, block[position + 2 : end_offset - begin]
+                position = end_offset - begin
 
     def find(self, entry: Entry) -> int | None:
         """Return the index of an entry with the same identity, if any."""
@@ -266,11 +283,12 @@ class Log:
             return self._append_locked(entries)
 
     def _append_locked(self, entries: Sequence[Entry]) -> list[int]:
+        self._catch_up()
         size = self.size
         indices: list[int] = []
         fresh: list[bytes] = []
         for entry in entries:
-            known = self.find(entry)
+            known = self._index.get(entry.identity())
             if known is None:
                 known = size + len(fresh)
                 self._index[entry.identity()] = known
