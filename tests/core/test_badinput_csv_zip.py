@@ -52,6 +52,7 @@ CSV_CASES = [
     ("unknown_election.csv", "osv.unknown-election", None),
     ("no_lists.csv", "osv.no-lists", None),
     ("binary_garbage.csv", "osv.encoding", "row 2"),
+    ("comma_separated.csv", "osv.delimiter", "row 1"),
 ]
 
 

@@ -166,7 +166,7 @@ _ALL_COUNTS = re.compile(r"\d{1,18}(?:;\d{1,18})*", re.ASCII)
 _COUNT = re.compile(r"\d{1,18}", re.ASCII)
 _YEAR_AT_END = re.compile(r"\s*\b(\d{4})\s*$")
 _NOT_ID = re.compile(r"[^\w-]+")
-_OSV_START = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*"?Verkiezing"?\s*;')
+_OSV_START = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*"?Verkiezing"?\s*[;,\t]')
 _OSV_HEADER = re.compile(
     rb'(?:\A|[\r\n])(?:\xef\xbb\xbf)?"?Lijstnummer"?;"?Aanduiding"?;'
 )
@@ -329,7 +329,7 @@ class _Reader:
         authority = self._authority(meta)
         if election is None or authority is None or self.problems_are_fatal():
             return None
-        return self._count(data, meta, election, authority, body)
+        return self._count(data, election, authority, body)
 
     def problems_are_fatal(self) -> bool:
         """Say whether an error has been found so far."""
@@ -348,6 +348,19 @@ class _Reader:
                 row=_Row(line, []),
                 expected="UTF-8 text",
                 found=f"byte 0x{data[exc.start]:02x}",
+            )
+            return None
+
+        first_line = text.partition("\n")[0]
+        if ";" not in first_line and ("," in first_line or "\t" in first_line):
+            found = "commas" if "," in first_line else "tabs"
+            self.problem(
+                "osv.delimiter",
+                f"The file is separated by {found}, not by semicolons; it was "
+                f"probably re-saved by a spreadsheet.",
+                row=_Row(1, []),
+                expected="cells separated by ';'",
+                found=found,
             )
             return None
 
@@ -695,7 +708,6 @@ class _Reader:
     def _count(
         self,
         data: bytes,
-        meta: Mapping[str, str],
         election: ElectionIdentity,
         authority: Authority,
         body: _Body,

@@ -32,7 +32,8 @@ Problem codes::
     zip.too-deep             zips nest deeper than ``max_depth``
 
 macOS leaves ``__MACOSX/`` folders, ``._*`` resource forks and
-``.DS_Store`` files in zips made with Finder; they are skipped silently.
+``.DS_Store`` files in zips made with Finder, and Windows ``Thumbs.db``
+and ``desktop.ini``; they are skipped silently.
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ class Limits:
     50 MB, and real zips compress EML about 10 to 60 times.
 
     ``max_total_bytes`` and ``max_entries`` count everything below one
-    path the user named, nested archives included. ``max_ratio`` applies
+    path the user named, nested archives included (a nested zip counts
+    once as an entry and again through its own entries). ``max_ratio`` applies
     once an entry has inflated past ``ratio_floor`` bytes, so that tiny
     files of repeated characters do not trip it. ``max_depth`` is the
     number of archives around a document: a document in a zip in a zip
