@@ -147,13 +147,19 @@ class S3ObjectStore:
     def put(self, data: bytes) -> str:
         """Store ``data`` if it is new; return its SHA-256."""
         digest = hashlib.sha256(data).hexdigest()
-        if not self.exists(digest):
+        if self.exists(digest):
+            return digest
+        try:
             self.client.put_object(
                 Bucket=self.bucket,
                 Key=self.key(digest),
                 Body=data,
                 ContentType="application/octet-stream",
             )
+        except Exception as exc:  # botocore's errors, not importable here
+            raise StoreError(
+                f"Could not store {digest} at {self.location(digest)}: {exc}"
+            ) from None
         return digest
 
     def get(self, sha256: str) -> bytes:
