@@ -69,23 +69,25 @@ def definition(seats: int = 15) -> ElectionDefinition:
     )
 
 
-def candidate_lists() -> CandidateLists:
+def candidate_lists(table: list[list[int]] = GR2022_CANDIDATE_VOTES) -> CandidateLists:
     affiliations = tuple(
         Affiliation(
             n + 1,
             f"Partij {n + 1}",
             candidates=tuple(candidate(n + 1, i + 1) for i in range(len(votes))),
         )
-        for n, votes in enumerate(GR2022_CANDIDATE_VOTES)
+        for n, votes in enumerate(table)
     )
     return CandidateLists(
         info(DocumentKind.EML_230B), ELECTION, GSB, "geen", None, affiliations
     )
 
 
-def count(with_total: bool = True) -> Count:
+def count(
+    with_total: bool = True, table: list[list[int]] = GR2022_CANDIDATE_VOTES
+) -> Count:
     lists, numbers, values = [], [], []
-    for n, votes in enumerate(GR2022_CANDIDATE_VOTES):
+    for n, votes in enumerate(table):
         lists.append(n + 1), numbers.append(0), values.append(sum(votes))
         for i, v in enumerate(votes):
             lists.append(n + 1), numbers.append(i + 1), values.append(v)
@@ -193,3 +195,46 @@ def test_an_election_category_without_rules_is_refused() -> None:
 
     with pytest.raises(ValueError, match="'EK' is not implemented"):
         compute_outcome(bad, [candidate_lists()], count())
+
+
+# The real GR2026 case: lists 3 and 9 tie at average 617 for the last of
+# 33 seats; the lot went to list 9. Each list's votes sit on its first
+# candidate here, as only the list totals are known.
+GR2026_TABLE = [
+    [v] + [0] * 19 for v in [8268, 4892, 1851, 2586, 1074, 1852, 1337, 573, 617]
+]
+GR2026_SEATS = {1: 13, 2: 7, 3: 2, 4: 4, 5: 1, 6: 3, 7: 2, 8: 0, 9: 1}
+
+
+def gr2026_official() -> Result:
+    return official({n: list(range(1, s + 1)) for n, s in GR2026_SEATS.items() if s})
+
+
+def test_gr2026_lot_is_read_back_from_the_official_result() -> None:
+    outcome = compute_outcome(
+        definition(33),
+        [candidate_lists(GR2026_TABLE)],
+        count(table=GR2026_TABLE),
+        official=gr2026_official(),
+    )
+
+    assert outcome.seats == GR2026_SEATS
+    assert [(t.tied, t.chosen, t.resolved_by) for t in outcome.ties] == [
+        ((3, 9), (9,), "official")
+    ]
+    assert outcome.matches_official is True
+
+
+def test_gr2026_lot_given_by_the_user() -> None:
+    outcome = compute_outcome(
+        definition(33),
+        [candidate_lists(GR2026_TABLE)],
+        count(table=GR2026_TABLE),
+        lots=[3],
+        official=gr2026_official(),
+    )
+
+    assert outcome.seats[3] == 3
+    assert outcome.seats[9] == 0
+    assert outcome.ties[0].resolved_by == "given"
+    assert outcome.matches_official is False

@@ -64,7 +64,7 @@ def load() -> tuple[ElectionDefinition, list[CandidateLists], Count, Result]:
 
 
 def _with_reader() -> tuple[ElectionDefinition, list[CandidateLists], Count, Result]:
-    from openuitslag.core.read import read_paths  # type: ignore[import-not-found]
+    from openuitslag.core.read import read_paths
 
     report = read_paths([ZIP])
     definition = next(d for d in report if isinstance(d, ElectionDefinition))

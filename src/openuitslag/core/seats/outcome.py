@@ -30,7 +30,7 @@ from openuitslag.core.model import (
     Result,
 )
 from openuitslag.core.seats.apportion import Apportionment, apportion
-from openuitslag.core.seats.explain import Lots, Step, Tie
+from openuitslag.core.seats.explain import Lots, Preference, Step, Tie
 from openuitslag.core.seats.groups import (
     SubList,
     distribute_group,
@@ -98,18 +98,22 @@ def compute_outcome(
     official: Result | None = None,
     rules: RuleVersion | None = None,
     deceased: Collection[str] = (),
+    lots: Sequence[int] = (),
 ) -> Outcome:
     """Recompute seats and elected candidates of one election.
 
     ``deceased`` names candidates who died before the result was
     determined (P 19a), by ShortCode or as ``"<list>.<candidate number>"``.
+    ``lots`` are the list numbers drawn for ties in the apportionment, in
+    the order the ties arise; ties left open are settled as the official
+    result shows, if given.
     """
     if not candidate_lists:
         raise ValueError("The seat calculation needs at least one 230b.")
     election = definition.election
     chosen = rules or rules_for(election.category, election.date)
     parties, notes = _parties(candidate_lists, count)
-    national = _national(definition, parties, chosen, official, deceased)
+    national = _national(definition, parties, chosen, official, deceased, lots)
     threshold = preference_threshold(national.quota, definition.number_of_seats)
 
     steps = [_rules_step(chosen, election.category, election.date), *national.steps]
@@ -227,14 +231,17 @@ def _national(
     rules: RuleVersion,
     official: Result | None,
     deceased: Collection[str],
+    lots: Sequence[int],
 ) -> Apportionment:
     votes = {n: sum(s.votes for s in subs) for n, subs in parties.items()}
     candidates = {n: _living(subs, deceased) for n, subs in parties.items()}
     seats = definition.number_of_seats
-    result = apportion(votes, seats, rules, candidates=candidates)
+    result = apportion(votes, seats, rules, candidates=candidates, lots=lots)
     if official is None or not result.needs_lots:
         return result
-    return _follow_official(votes, seats, rules, candidates, official.seats())
+    return _follow_official(
+        votes, seats, rules, candidates, official.seats(), list(lots)
+    )
 
 
 def _living(sublists: list[SubList], deceased: Collection[str]) -> int:
@@ -264,10 +271,11 @@ def _follow_official(
     rules: RuleVersion,
     candidates: Mapping[int, int],
     official: Mapping[int, int],
+    given: list[int],
 ) -> Apportionment:
-    """Redo the apportionment, drawing each lot as the official result did."""
+    """Redo the apportionment, drawing open lots as the official result did."""
     drawn: list[int] = []
-    result = apportion(votes, seats, rules, candidates=candidates)
+    result = apportion(votes, seats, rules, candidates=candidates, lots=given)
     while result.needs_lots:
         tie = next(t for t in result.ties if not t.resolved)
         options = {
@@ -276,7 +284,7 @@ def _follow_official(
                 seats,
                 rules,
                 candidates=candidates,
-                lots=Lots([*drawn, n], source="official"),
+                lots=_Draws(given, [*drawn, n]),
             )
             for n in tie.tied
         }
@@ -286,6 +294,21 @@ def _follow_official(
         drawn.append(fitting[0])
         result = options[fitting[0]]
     return result
+
+
+class _Draws(Lots):
+    """Draws given by the user first, then those read from the 520."""
+
+    def __init__(self, given: list[int], official: list[int]) -> None:
+        super().__init__(given)
+        self._official = list(official)
+
+    def _choose(
+        self, tied: tuple[int, ...], prefer: Preference | None
+    ) -> tuple[int, str]:
+        if self._drawn or not self._official:
+            return super()._choose(tied, prefer)
+        return self._official.pop(0), "official"
 
 
 # -- one party ------------------------------------------------------------
