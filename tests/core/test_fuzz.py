@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +28,7 @@ from hypothesis import strategies as st
 from openuitslag.core.errors import Problem, ReadError
 from openuitslag.core.model import Count
 from openuitslag.core.osv import read_osv
-from openuitslag.core.sources import Limits, Source, iter_data
+from openuitslag.core.sources import Limits, Source, iter_data, iter_sources
 
 HERE = Path(__file__).parent
 DATA = HERE.parents[1] / "data"
@@ -184,13 +185,25 @@ def test_read_osv_returns_a_count_or_raises_read_error(data: bytes) -> None:
 )
 def test_damaged_zips_give_sources_or_problems(data: bytes) -> None:
     limits = Limits(max_entry_bytes=1 << 20, max_total_bytes=1 << 21)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.zip"
+        path.write_bytes(data)
+        from_disk = list(iter_sources([path], limits=limits))
 
-    items = list(iter_data("fuzz.zip", data, limits=limits))
+    in_memory = list(iter_data(str(path), data, limits=limits))
 
-    assert all(isinstance(item, Source | Problem) for item in items)
-    for item in items:
+    assert list(map(_outline, from_disk)) == list(map(_outline, in_memory))
+    assert all(isinstance(item, Source | Problem) for item in in_memory)
+    for item in in_memory:
         if isinstance(item, Source):
             assert len(item.data) <= limits.max_entry_bytes
+
+
+def _outline(item: Source | Problem) -> tuple[str, str]:
+    """Return what must agree from disk and from memory (not OS wording)."""
+    if isinstance(item, Problem):
+        return (item.code, item.source)
+    return ("source", item.name)
 
 
 def _zip(data: bytes) -> bytes:
