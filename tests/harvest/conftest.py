@@ -8,14 +8,20 @@ attempt, so a test can list every address the process tried to reach.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 
+import django
 import pytest
 
 from openuitslag.harvest.client import ClientSettings, PoliteClient
 from openuitslag.harvest.guard import ALLOW_ENV, AddressPolicy
 from openuitslag.harvest.testing import Site, SiteServer
+
+# The registry tests use the portal's settings, as the command line does.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openuitslag.portal.settings")
+django.setup()
 
 _connects: list[tuple[object, ...]] = []
 

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import random
 import threading
 import time
 import urllib.robotparser
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import httpx
 
@@ -44,6 +45,7 @@ USER_AGENT = (
     "+https://openuitslag.nl/harvester)"
 )
 ROBOTS_MAX_BYTES = 512 * 1024
+ENV = "OPENUITSLAG_HARVEST"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -64,6 +66,27 @@ class ClientSettings:
     min_interval: float = 1.0
     max_crawl_delay: float = 30.0
     max_connections: int = 32
+
+    @classmethod
+    def from_env(cls) -> ClientSettings:
+        """Return the defaults, with ``OPENUITSLAG_HARVEST_*`` overrides.
+
+        ``_MIN_INTERVAL`` (seconds between requests to one host),
+        ``_RETRIES``, ``_TIMEOUT`` (read timeout, seconds) and
+        ``_MAX_FILE_MB``.
+        """
+        env = os.environ
+        base = cls()
+        return replace(
+            base,
+            min_interval=float(env.get(f"{ENV}_MIN_INTERVAL", base.min_interval)),
+            retries=int(env.get(f"{ENV}_RETRIES", base.retries)),
+            read_timeout=float(env.get(f"{ENV}_TIMEOUT", base.read_timeout)),
+            max_file_bytes=int(
+                float(env.get(f"{ENV}_MAX_FILE_MB", base.max_file_bytes / 2**20))
+                * 2**20
+            ),
+        )
 
 
 class FetchError(Exception):

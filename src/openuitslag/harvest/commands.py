@@ -1,0 +1,314 @@
+"""``openuitslag harvest`` and ``openuitslag registry``.
+
+``harvest`` visits every registered results page (or those of one
+election or municipality) once, or again and again with ``--watch``;
+``harvest status`` says per municipality what was expected, what was
+found and when; ``harvest worker`` runs a Celery worker for the
+Redis-backed set-up. ``registry`` seeds municipalities from an election
+definition and imports or exports the results-page URLs as CSV.
+
+The registry lives in the portal's database; with ``--registry FILE.csv``
+the harvester runs from a CSV instead and needs no database at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from openuitslag.core.errors import ReadError
+from openuitslag.harvest.registry import parse_registry_csv
+
+log = logging.getLogger("openuitslag.harvest")
+
+
+def _data_dir(value: str | None) -> Path:
+    return Path(value or os.environ.get("OPENUITSLAG_DATA_DIR", "var"))
+
+
+def _setup_django() -> None:
+    """Set Django up with the portal's settings; migrate the registry."""
+    import django
+    from django.core.management import call_command
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openuitslag.portal.settings")
+    django.setup()
+    call_command("migrate", "harvest", verbosity=0, interactive=False)
+
+
+def _targets(registry: str | None, election: str | None, municipality: str | None):  # type: ignore[no-untyped-def]
+    from openuitslag.harvest.harvester import Target
+
+    if registry is None:
+        _setup_django()
+        from openuitslag.harvest.records import targets
+
+        return targets(election, municipality)
+
+    rows = parse_registry_csv(Path(registry).read_bytes(), registry)
+    return [
+        Target(r.election, r.municipality_code, r.url)
+        for r in rows
+        if r.url
+        and (election is None or r.election == election)
+        and (municipality is None or r.municipality_code == municipality.zfill(4))
+    ]
+
+
+# -- harvest ----------------------------------------------------------------
+
+
+@click.group(name="harvest", invoke_without_command=True)
+@click.option("--election", help="Only this election, e.g. TK2023.")
+@click.option("--municipality", help="Only this municipality code, e.g. 0482.")
+@click.option("--watch", is_flag=True, help="Repeat the pass on an interval.")
+@click.option(
+    "--interval", default=300.0, show_default=True, help="Seconds between passes."
+)
+@click.option("--passes", type=int, help="With --watch: stop after this many passes.")
+@click.option(
+    "--registry",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Take the pages from this CSV instead of the database.",
+)
+@click.option(
+    "--data-dir", help="Data folder (default $OPENUITSLAG_DATA_DIR or ./var)."
+)
+@click.option(
+    "--workers",
+    default=8,
+    show_default=True,
+    help="Sites visited at once (in-process).",
+)
+@click.pass_context
+def harvest_group(
+    ctx: click.Context,
+    election: str | None,
+    municipality: str | None,
+    watch: bool,
+    interval: float,
+    passes: int | None,
+    registry: str | None,
+    data_dir: str | None,
+    workers: int,
+) -> None:
+    """Fetch every registered results page and keep what is new."""
+    if ctx.invoked_subcommand is not None:
+        return
+    try:
+        targets = _targets(registry, election, municipality)
+    except ReadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not targets:
+        raise click.ClickException(
+            "No results pages are registered for this selection."
+        )
+
+    done = 0
+    while True:
+        _one_pass(targets, _data_dir(data_dir), workers)
+        done += 1
+        if not watch or (passes is not None and done >= passes):
+            return
+        time.sleep(interval)
+
+
+def _one_pass(targets: list, data_dir: Path, workers: int) -> None:  # type: ignore[type-arg]
+    from openuitslag.harvest.queue import BROKER_ENV, dispatch
+
+    started = time.monotonic()
+    if os.environ.get(BROKER_ENV):
+        results = dispatch(targets, data_dir)
+        requests = sum(r["requests"] for r in results)
+        size = sum(r["bytes"] for r in results)
+        new = sum(r["new_versions"] for r in results)
+        errors = [e for r in results for e in r["errors"]]
+    else:
+        report = _in_process(targets, data_dir, workers)
+        requests, size, new, errors = (
+            report.requests,
+            report.bytes,
+            report.new_versions,
+            report.errors,
+        )
+    for error in errors:
+        click.echo(f"warning: {error}", err=True)
+    click.echo(
+        f"{len(targets)} sites, {requests} requests, {size} bytes, {new} new files, "
+        f"{len(errors)} problems, {time.monotonic() - started:.1f} s"
+    )
+
+
+def _in_process(targets: list, data_dir: Path, workers: int):  # type: ignore[no-untyped-def,type-arg]
+    from openuitslag.harvest.catalogue import Catalogue
+    from openuitslag.harvest.client import ClientSettings, PoliteClient
+    from openuitslag.harvest.harvester import Harvester
+    from openuitslag.harvest.storage import Storage
+
+    catalogue = Catalogue(data_dir / "harvest.sqlite3")
+    storage = Storage(data_dir)
+    with PoliteClient(ClientSettings.from_env()) as client:
+        try:
+            return Harvester(catalogue, storage, client, workers=workers).harvest(
+                targets
+            )
+        finally:
+            storage.close()
+            catalogue.close()
+
+
+@harvest_group.command(name="status")
+@click.option("--election", help="Only this election.")
+@click.option("--municipality", help="Only this municipality code.")
+@click.option("--deadline", help="ISO time; documents first seen later are late.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--data-dir", help="Data folder (default $OPENUITSLAG_DATA_DIR or ./var)."
+)
+def status_command(
+    election: str | None,
+    municipality: str | None,
+    deadline: str | None,
+    fmt: str,
+    data_dir: str | None,
+) -> None:
+    """Say per municipality what was expected, found, missing and late."""
+    from openuitslag.harvest.catalogue import Catalogue
+    from openuitslag.harvest.completeness import completeness
+
+    path = _data_dir(data_dir) / "harvest.sqlite3"
+    if not path.exists():
+        raise click.ClickException(f"Nothing harvested yet: {path} does not exist.")
+    when = dt.datetime.fromisoformat(deadline) if deadline else None
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+
+    catalogue = Catalogue(path)
+    places = [
+        (e, m)
+        for e, m in catalogue.places()
+        if (election is None or e == election)
+        and (municipality is None or m == municipality.zfill(4))
+    ]
+    reports = [completeness(catalogue, e, m, when) for e, m in places]
+    findings = {p: catalogue.findings(*p) for p in places}
+    if fmt == "json":
+        out = []
+        for report in reports:
+            data = report.as_dict()
+            data["findings"] = [
+                f.as_dict() for f in findings[(report.election, report.municipality)]
+            ]
+            out.append(data)
+        click.echo(json.dumps({"municipalities": out}, indent=2, ensure_ascii=False))
+        return
+    for report in reports:
+        _print_status(report, len(findings[(report.election, report.municipality)]))
+
+
+def _print_status(report, findings: int) -> None:  # type: ignore[no-untyped-def]
+    found = len(report.items) - len(report.missing)
+    click.echo(
+        f"{report.election} {report.municipality}: {found} of {len(report.items)} "
+        f"expected documents found, {len(report.documents)} files, {findings} findings"
+    )
+    for label in report.missing:
+        click.echo(f"  missing: {label}")
+    for label in report.late:
+        click.echo(f"  late: {label}")
+    for doc in report.documents:
+        v = doc.latest
+        what = v.eml_id or v.model or v.document_type
+        station = f" stembureau {v.station}" if v.station is not None else ""
+        click.echo(
+            f"  {v.document_type:<11} {what:<8}{station} {v.sha256[:16]}… "
+            f"first seen {doc.first_seen} {v.location}"
+        )
+
+
+@harvest_group.command(name="worker")
+@click.option(
+    "--concurrency", default=1, show_default=True, help="Processes in this worker."
+)
+@click.option("--name", default=None, help="Worker name (default: celery@host).")
+def worker_command(concurrency: int, name: str | None) -> None:
+    """Run a Celery worker (needs OPENUITSLAG_HARVEST_BROKER)."""
+    from openuitslag.harvest.queue import BROKER_ENV, app
+
+    if not os.environ.get(BROKER_ENV):
+        raise click.ClickException(f"Set {BROKER_ENV}, e.g. redis://127.0.0.1:6379/0.")
+    argv = ["worker", "--loglevel=INFO", f"--concurrency={concurrency}"]
+    argv += ["--pool=solo"] if concurrency == 1 else []
+    argv += [f"--hostname={name}"] if name else []
+    app.worker_main(argv)
+
+
+# -- registry ---------------------------------------------------------------
+
+
+@click.group(name="registry")
+def registry_group() -> None:
+    """Keep the registry of municipal results pages."""
+
+
+@registry_group.command(name="seed")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def seed_command(paths: tuple[str, ...]) -> None:
+    """Add the municipalities of election definitions (110a, or zips)."""
+    from openuitslag.core.model import ElectionDefinition
+    from openuitslag.core.read import read_paths
+
+    _setup_django()
+    from openuitslag.harvest.records import seed_from_definition
+
+    report = read_paths(paths)
+    definitions = [d for d in report.documents if isinstance(d, ElectionDefinition)]
+    if not definitions:
+        raise click.ClickException(
+            "No election definition (EML 110a) in the given paths."
+        )
+    for definition in definitions:
+        count = seed_from_definition(definition)
+        click.echo(f"{definition.election.id}: {count} municipalities")
+
+
+@registry_group.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--by", default=None, help="Who makes the change (default: your user name)."
+)
+def import_command(file: str, by: str | None) -> None:
+    """Set results-page URLs from a CSV: election,municipality_code,url."""
+    _setup_django()
+    from openuitslag.harvest.records import import_rows
+
+    try:
+        rows = parse_registry_csv(Path(file).read_bytes(), file)
+        counts = import_rows(rows, file, by or getpass.getuser())
+    except ReadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(", ".join(f"{n} {what}" for what, n in counts.items()))
+
+
+@registry_group.command(name="export")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--election", help="Only this election.")
+def export_command(file: str, election: str | None) -> None:
+    """Write the registry as CSV (``-`` for standard output)."""
+    _setup_django()
+    from openuitslag.harvest.records import export_rows
+    from openuitslag.harvest.registry import write_registry_csv
+
+    text = write_registry_csv(export_rows(election))
+    if file == "-":
+        sys.stdout.write(text)
+    else:
+        Path(file).write_text(text, encoding="utf-8")

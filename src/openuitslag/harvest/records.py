@@ -1,0 +1,123 @@
+"""Read and change the registry in the database (needs Django set up).
+
+The command line and the tests use these functions; the admin uses the
+models directly. Every URL change goes through ``ResultsPage.set_url`` so
+it is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from openuitslag.core.errors import Problem, ReadError
+from openuitslag.core.model import ElectionDefinition
+from openuitslag.harvest.harvester import Target
+from openuitslag.harvest.models import Municipality, Participation, ResultsPage
+from openuitslag.harvest.registry import (
+    MERGERS,
+    RegistryRow,
+    cbs_code,
+    municipality_kind,
+)
+
+
+@transaction.atomic
+def seed_from_definition(definition: ElectionDefinition) -> int:
+    """Add a 110a's municipalities with their kieskring; return how many."""
+    election = definition.election.id
+    kieskringen = {r.number: r.name for r in definition.regions_of("KIESKRING")}
+    count = 0
+    for region in definition.regions_of("GEMEENTE"):
+        code = region.municipality_code
+        municipality, _ = Municipality.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": region.name,
+                "cbs_code": cbs_code(code),
+                "kind": municipality_kind(code),
+            },
+        )
+        number = region.superior_number or ""
+        Participation.objects.update_or_create(
+            election=election,
+            municipality=municipality,
+            defaults={
+                "kieskring_number": number,
+                "kieskring_name": kieskringen.get(number, ""),
+            },
+        )
+        count += 1
+    _record_mergers()
+    return count
+
+
+def _record_mergers() -> None:
+    for new_code, day, old_codes in MERGERS:
+        new = Municipality.objects.filter(code=new_code).first()
+        if new is None:
+            continue
+        Municipality.objects.filter(code__in=old_codes).update(
+            merged_into=new, merged_on=dt.date.fromisoformat(day)
+        )
+
+
+def import_rows(rows: Iterable[RegistryRow], source: str, by: str) -> dict[str, int]:
+    """Store registry rows; refuse them all if a municipality is unknown."""
+    rows = list(rows)
+    known = dict(Municipality.objects.values_list("code", "id"))
+    problems = [
+        Problem(
+            "registry.unknown-municipality",
+            f"Municipality {row.municipality_code} is not in the registry; "
+            "seed it first with `openuitslag registry seed`.",
+            source,
+            line=line,
+            where="municipality_code",
+        )
+        for line, row in enumerate(rows, start=2)
+        if row.municipality_code not in known
+    ]
+    if problems:
+        raise ReadError(source, problems)
+
+    counts = {"added": 0, "changed": 0, "unchanged": 0}
+    with transaction.atomic():
+        for row in rows:
+            page, created = ResultsPage.objects.get_or_create(
+                election=row.election,
+                municipality_id=known[row.municipality_code],
+            )
+            changed = page.set_url(row.url, by=by, via="import") if row.url else False
+            if created and (changed or not row.url):
+                counts["added"] += 1
+            else:
+                counts["changed" if changed else "unchanged"] += 1
+    return counts
+
+
+def export_rows(election: str | None = None) -> list[tuple[RegistryRow, str]]:
+    """Return the registry as (row, municipality name) pairs."""
+    pages = ResultsPage.objects.select_related("municipality").order_by(
+        "election", "municipality__code"
+    )
+    if election:
+        pages = pages.filter(election=election)
+    return [
+        (RegistryRow(p.election, p.municipality.code, p.url), p.municipality.name)
+        for p in pages
+    ]
+
+
+def targets(
+    election: str | None = None, municipality: str | None = None
+) -> list[Target]:
+    """Return the results pages to harvest, as targets."""
+    pages = ResultsPage.objects.select_related("municipality").exclude(url="")
+    if election:
+        pages = pages.filter(election=election)
+    if municipality:
+        pages = pages.filter(municipality__code=municipality.zfill(4))
+    return [Target(p.election, p.municipality.code, p.url) for p in pages]
