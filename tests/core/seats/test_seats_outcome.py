@@ -238,3 +238,27 @@ def test_gr2026_lot_given_by_the_user() -> None:
     assert outcome.seats[9] == 0
     assert outcome.ties[0].resolved_by == "given"
     assert outcome.matches_official is False
+
+
+# A generated case where P 9 must take back one of two residual seats given
+# at the same average (lists 2 and 3): only a lot can say which.
+P9_TIE_TABLE = [[63] + [0] * 19, [24] + [0] * 19, [24] + [0] * 19, [13] + [0] * 19]
+
+
+@pytest.mark.parametrize("loser", [2, 3])
+def test_p9_lot_is_read_back_from_the_official_result(loser: int) -> None:
+    seats = {1: 11, 2: 4, 3: 4, 4: 2}
+    seats[loser] = 3
+    result = official({n: list(range(1, s + 1)) for n, s in seats.items()})
+
+    outcome = compute_outcome(
+        definition(20),
+        [candidate_lists(P9_TIE_TABLE)],
+        count(table=P9_TIE_TABLE),
+        official=result,
+    )
+
+    assert outcome.seats == seats
+    assert outcome.ties[0].article == "P 9"
+    assert outcome.ties[0].chosen == (loser,)
+    assert outcome.ties[0].resolved_by == "official"

@@ -288,12 +288,34 @@ def _follow_official(
             )
             for n in tie.tied
         }
-        fitting = [n for n, r in options.items() if r.seats[n] <= official.get(n, 0)]
-        if not fitting:
+        fitting = _fitting(tie.tied, options, official)
+        if fitting is None:
             return result
-        drawn.append(fitting[0])
-        result = options[fitting[0]]
+        drawn.append(fitting)
+        result = options[fitting]
     return result
+
+
+def _fitting(
+    tied: tuple[int, ...],
+    options: Mapping[int, Apportionment],
+    official: Mapping[int, int],
+) -> int | None:
+    """Return the drawn number whose outcome agrees with the 520, if any.
+
+    Best is an outcome that gives every tied list its official seats;
+    failing that (a later lot may still change them), one that gives the
+    drawn list no more than its official seats.
+    """
+    exact = [
+        n
+        for n, result in options.items()
+        if all(result.seats[m] == official.get(m, 0) for m in tied)
+    ]
+    if len(exact) == 1:
+        return exact[0]
+    within = [n for n, r in options.items() if r.seats[n] <= official.get(n, 0)]
+    return within[0] if len(within) == 1 else None
 
 
 class _Draws(Lots):
