@@ -337,31 +337,8 @@ class _Reader:
 
     def _rows(self, data: bytes) -> list[_Row] | None:
         """Decode the bytes and split them into non-empty CSV rows."""
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            self.problem(
-                "osv.encoding",
-                f"The file is not valid UTF-8: byte {exc.start} on line {line} "
-                f"cannot be decoded ({exc.reason}).",
-                row=_Row(line, []),
-                expected="UTF-8 text",
-                found=f"byte 0x{data[exc.start]:02x}",
-            )
-            return None
-
-        first_line = text.partition("\n")[0]
-        if ";" not in first_line and ("," in first_line or "\t" in first_line):
-            found = "commas" if "," in first_line else "tabs"
-            self.problem(
-                "osv.delimiter",
-                f"The file is separated by {found}, not by semicolons; it was "
-                f"probably re-saved by a spreadsheet.",
-                row=_Row(1, []),
-                expected="cells separated by ';'",
-                found=found,
-            )
+        text = self._decode(data)
+        if text is None or not self._semicolon_separated(text):
             return None
 
         rows: list[_Row] = []
@@ -378,6 +355,37 @@ class _Reader:
             )
             return None
         return rows
+
+    def _decode(self, data: bytes) -> str | None:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            self.problem(
+                "osv.encoding",
+                f"The file is not valid UTF-8: byte {exc.start} on line {line} "
+                f"cannot be decoded ({exc.reason}).",
+                row=_Row(line, []),
+                expected="UTF-8 text",
+                found=f"byte 0x{data[exc.start]:02x}",
+            )
+            return None
+
+    def _semicolon_separated(self, text: str) -> bool:
+        first_line = text.partition("\n")[0]
+        if ";" in first_line or not ("," in first_line or "\t" in first_line):
+            return True
+
+        found = "commas" if "," in first_line else "tabs"
+        self.problem(
+            "osv.delimiter",
+            f"The file is separated by {found}, not by semicolons; it was "
+            f"probably re-saved by a spreadsheet.",
+            row=_Row(1, []),
+            expected="cells separated by ';'",
+            found=found,
+        )
+        return False
 
     def _metadata(self, rows: Sequence[_Row]) -> dict[str, str]:
         """Read the ``Verkiezing``/``Datum``/``Gebied``/``Nummer`` block."""
