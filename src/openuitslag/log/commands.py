@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
+import httpx
 
 from openuitslag.core.digest import sha256_hex
 from openuitslag.log import api
@@ -26,7 +27,8 @@ from openuitslag.log.entry import EntryError, EntryMeta
 from openuitslag.log.note import NoteError, Verifier
 from openuitslag.log.storage import Log, LogError
 from openuitslag.log.store import StoreError, store_from_env
-from openuitslag.log.verify import audit_files, load_head, verify_log
+from openuitslag.log.tiles import Fetch, TileLog, export_tiles
+from openuitslag.log.verify import LogSource, audit_files, load_head, verify_log
 
 USAGE_ERROR = 2
 
@@ -38,11 +40,41 @@ def _fail(message: str) -> NoReturn:
 
 def _log_folder(log: str | None) -> Path:
     if log and "://" in log:
-        _fail(
-            f"--log {log}: only a log folder is supported offline; download "
-            "the log folder (or its static copy) and pass its path."
-        )
+        _fail(f"--log {log}: this command needs the log folder, not a URL.")
     return Path(log) if log else default_data_dir() / "log"
+
+
+def _open_source(log: str | None) -> LogSource:
+    """Return the log to audit: a folder, a tile folder or a tile URL."""
+    if log and log.startswith(("http://", "https://")):
+        return _tile_log(TileLog, _http_fetch(log.rstrip("/")), log)
+    folder = _log_folder(log)
+    if not (folder / "size").exists() and (folder / "tile").is_dir():
+        return _tile_log(
+            TileLog, lambda path: (folder / path).read_bytes(), str(folder)
+        )
+    return _open_log(log)
+
+
+def _tile_log(kind: type[TileLog], fetch: Fetch, where: str) -> TileLog:
+    try:
+        return kind(fetch, where)
+    except LogError as exc:
+        _fail(str(exc))
+
+
+def _http_fetch(base: str) -> Fetch:
+    client = httpx.Client(timeout=30, follow_redirects=True)
+
+    def fetch(path: str) -> bytes:
+        try:
+            reply = client.get(f"{base}/{path}")
+            reply.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise OSError(str(exc)) from None
+        return reply.content
+
+    return fetch
 
 
 def _open_log(log: str | None) -> Log:
@@ -93,7 +125,12 @@ KEY_HELP = (
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A signed checkpoint you saved earlier (default: the log's latest).",
 )
-@click.option("--log", "log_path", help="The log folder (default: $DATA_DIR/log).")
+@click.option(
+    "--log",
+    "log_path",
+    help="The log: its folder, a tile copy, or the URL of one (default: "
+    "$OPENUITSLAG_DATA_DIR/log).",
+)
 @click.option("--key", "keys", multiple=True, help=KEY_HELP)
 def audit_command(
     paths: tuple[Path, ...],
@@ -102,7 +139,7 @@ def audit_command(
     keys: tuple[str, ...],
 ) -> None:
     """Prove offline that each file is in the log under a signed checkpoint."""
-    log = _open_log(log_path)
+    log = _open_source(log_path)
     note = checkpoint_file.read_bytes() if checkpoint_file else None
     try:
         head = load_head(log, note, _verifiers(keys))
@@ -287,3 +324,16 @@ def proof_command(
     except (LogError, ValueError) as exc:
         _fail(str(exc))
     click.echo(json.dumps(answer, indent=2, ensure_ascii=False))
+
+
+@log_group.command("tiles")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--log", "log_path", help="The log folder (default: $DATA_DIR/log).")
+def tiles_command(out: Path, log_path: str | None) -> None:
+    """Export the log as C2SP tlog-tiles static files into OUT."""
+    log = _open_log(log_path)
+    try:
+        written = export_tiles(log, out)
+    except LogError as exc:
+        _fail(str(exc))
+    click.echo(f"Wrote {written} files to {out}; serve it as static files.")

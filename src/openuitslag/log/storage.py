@@ -36,7 +36,13 @@ from types import TracebackType
 from openuitslag.log import merkle
 from openuitslag.log.entry import Entry, decode, identity_of
 from openuitslag.log.keys import Keyring
-from openuitslag.log.note import Checkpoint, SignedCheckpoint, Signer, open_checkpoint
+from openuitslag.log.note import (
+    Checkpoint,
+    SignedCheckpoint,
+    Signer,
+    Verifier,
+    open_checkpoint,
+)
 from openuitslag.log.store import atomic_write
 
 logger = logging.getLogger("openuitslag.log")
@@ -101,6 +107,15 @@ class Log:
         self.close()
 
     # -- reading -------------------------------------------------------
+
+    @property
+    def where(self) -> str:
+        """Return where the log is, for messages."""
+        return str(self.folder)
+
+    def published_verifiers(self) -> list[Verifier]:
+        """Return every verifier key the log has published."""
+        return self.keys.verifiers()
 
     @property
     def size(self) -> int:

@@ -20,6 +20,7 @@ import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from openuitslag.core.errors import Problem
 from openuitslag.log import merkle
@@ -296,6 +297,22 @@ def _check_objects(
 # -- auditing files ----------------------------------------------------
 
 
+class LogSource(Protocol):
+    """What an audit needs from a log: a local :class:`Log` or a TileLog."""
+
+    @property
+    def where(self) -> str: ...
+    @property
+    def origin(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    def latest_checkpoint(self) -> bytes | None: ...
+    def published_verifiers(self) -> list[Verifier]: ...
+    def find_sha256(self, sha256: str) -> list[int]: ...
+    def entry_bytes(self, index: int) -> bytes: ...
+    def inclusion_proof(self, index: int, size: int) -> list[bytes]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class AuditResult:
     """One file's audit: the entry that proves it, or the problem."""
@@ -308,13 +325,13 @@ class AuditResult:
 
 
 def load_head(
-    log: Log, note: bytes | None, verifiers: Sequence[Verifier] | None
+    log: LogSource, note: bytes | None, verifiers: Sequence[Verifier] | None
 ) -> SignedCheckpoint:
     """Return the checkpoint to audit against, verified; raise LogError."""
     note = note if note is not None else log.latest_checkpoint()
     if note is None:
-        raise LogError(f"The log in {log.folder} has no signed checkpoint yet.")
-    keys = list(verifiers) if verifiers is not None else log.keys.verifiers()
+        raise LogError(f"The log in {log.where} has no signed checkpoint yet.")
+    keys = list(verifiers) if verifiers is not None else log.published_verifiers()
     try:
         head = open_checkpoint(note, keys, log.origin)
     except NoteError as exc:
@@ -322,19 +339,19 @@ def load_head(
     if head.checkpoint.size > log.size:
         raise LogError(
             f"The checkpoint covers {head.checkpoint.size} entries but the log "
-            f"in {log.folder} has only {log.size}: the log was rolled back."
+            f"in {log.where} has only {log.size}: the log was rolled back."
         )
     return head
 
 
 def audit_files(
-    log: Log, paths: Iterable[Path], head: SignedCheckpoint
+    log: LogSource, paths: Iterable[Path], head: SignedCheckpoint
 ) -> list[AuditResult]:
     """Check each file is in the log under ``head``, by inclusion proof."""
     return [audit_one(log, path, head) for path in paths]
 
 
-def audit_one(log: Log, path: Path, head: SignedCheckpoint) -> AuditResult:
+def audit_one(log: LogSource, path: Path, head: SignedCheckpoint) -> AuditResult:
     """Return the audit of one file against a verified checkpoint."""
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
