@@ -15,6 +15,7 @@ candidates elected on several lists of a group (P 18).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -116,40 +117,32 @@ def compute_outcome(
     national = _national(definition, parties, chosen, official, deceased, lots)
     threshold = preference_threshold(national.quota, definition.number_of_seats)
 
-    steps = [_rules_step(chosen, election.category, election.date), *national.steps]
-    ties = list(national.ties)
-    elected: list[tuple[int, Candidate]] = []
-    list_seats: dict[int, dict[str, int]] = {}
-    by_preference: set[tuple[int, str]] = set()
-    for number, sublists in parties.items():
-        seats = national.seats.get(number, 0)
-        if seats == 0:
-            continue
-        party = _Party(number, sublists, seats, threshold, official, deceased)
-        elected.extend(party.elect())
-        steps.extend(party.steps)
-        ties.extend(party.lots.ties)
-        list_seats[number] = party.shares
-        by_preference.update((number, who) for who in party.by_preference)
+    parts = [_Party(n, subs, national.seats.get(n, 0), threshold, official, deceased)
+             for n, subs in parties.items()]  # fmt: skip
+    elected = [pair for party in parts for pair in party.elect()]
 
     outcome = Outcome(
         election.id,
         chosen,
         dict(national.seats),
         elected,
-        tuple(steps),
-        tuple(ties),
+        (
+            _rules_step(chosen, election.category, election.date),
+            *national.steps,
+            *(step for party in parts for step in party.steps),
+        ),
+        (*national.ties, *(tie for party in parts for tie in party.lots.ties)),
         national,
         threshold,
-        list_seats,
-        frozenset(by_preference),
+        {p.number: p.shares for p in parts if p.seats},
+        frozenset((p.number, who) for p in parts for who in p.by_preference),
         tuple(notes),
         None,
     )
     return _compare(outcome, official)
 
 
-def _rules_step(rules: RuleVersion, category: str, date: object) -> Step:
+def _rules_step(rules: RuleVersion, category: str, date: dt.date | None) -> Step:
     return Step(
         "Kieswet hoofdstuk P",
         f"Toegepaste regels ({category}, {date or 'datum onbekend'}): "
@@ -362,6 +355,8 @@ class _Party:
 
     def elect(self) -> list[tuple[int, Candidate]]:
         """Return this party's elected candidates, in list order."""
+        if self.seats == 0:
+            return []
         self.shares = self._share_seats()
         elected = {s.key: self._nominate(s) for s in self.sublists}
         if len(self.sublists) > 1:
