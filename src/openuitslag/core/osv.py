@@ -195,8 +195,13 @@ def read_osv(data: bytes, source: str) -> Count:
     if count is None:
         raise ReadError(source, problems)
 
-    for problem in problems:
-        log.warning("OSV_WARNING %s", problem)
+    if problems:
+        log.warning(
+            "OSV_WARNINGS source=%s count=%d first=%s",
+            source,
+            len(problems),
+            problems[0],
+        )
     return count
 
 

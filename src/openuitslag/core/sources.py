@@ -118,10 +118,11 @@ def iter_sources(
 ) -> Iterator[Source | Problem]:
     """Yield every document below the given paths, or a Problem per failure.
 
-    Folders are walked in sorted order; zips (recognised by their content,
-    not their name) are opened and their entries yielded as
-    ``archive.zip!entry``, nested zips included. Nothing raises: a path
-    that cannot be used gives a Problem and the walk goes on.
+    Folders are walked in sorted order; zips (recognised by their content
+    or a ``.zip`` name) are opened and their entries yielded in the
+    archive's own order as ``archive.zip!entry``, nested zips included.
+    Nothing raises: a path that cannot be used gives a Problem and the
+    walk goes on.
     """
     limits = limits or DEFAULT_LIMITS
     for path in map(Path, paths):
