@@ -15,6 +15,8 @@ current files and its findings and seats replace the stored ones.
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import logging
 import re
@@ -77,6 +79,7 @@ class ReadDocument:
     sha256: str
     size: int
     record: core.Document
+    names: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 class DocumentRejected(Exception):
@@ -94,7 +97,50 @@ def read_one(source: Source) -> ReadDocument | ReadError:
         record = read_document(source.data, source.name)
     except ReadError as exc:
         return exc
-    return ReadDocument(source.name, sha256_hex(source.data), len(source.data), record)
+    names = {}
+    if record.info.kind is core.DocumentKind.OSV4_3:
+        names = osv_candidate_names(source.data)
+    return ReadDocument(
+        source.name, sha256_hex(source.data), len(source.data), record, names
+    )
+
+
+def osv_candidate_names(data: bytes) -> dict[tuple[int, int], str]:
+    """Return (lijst, number) -> name from an OSV4-3 CSV.
+
+    The records carry no names (a count names candidates by number), but
+    an OSV4-3 file prints them beside the votes, and without a 230b they
+    are the only names there are. The reader has accepted the file, so
+    this reads only the first four columns and trusts their layout.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+
+    names: dict[tuple[int, int], str] = {}
+    lijst = 0
+    for row in csv.reader(io.StringIO(text), delimiter=";"):
+        cells = [*row[:4], "", "", "", ""][:4]
+        first, third, name = cells[0].strip(), cells[2].strip(), cells[3].strip()
+        if first.isdigit():
+            lijst = int(first)
+        elif not first and third.isdigit() and lijst and name:
+            names[(lijst, int(third))] = name
+    return names
+
+
+def split_name(name: str) -> dict[str, str]:
+    """Split "Ark, T. van" into last name, initials and prefix."""
+    last, _, rest = name.partition(",")
+    words = rest.split()
+    initials = " ".join(w for w in words if w.endswith("."))
+    prefix = " ".join(w for w in words if not w.endswith("."))
+    return {
+        "last_name": last.strip()[:200],
+        "initials": initials[:64],
+        "prefix": prefix[:32],
+    }
 
 
 def store_file(sha256: str, data: bytes) -> Path:
@@ -226,6 +272,8 @@ def load_document(document: ReadDocument) -> str:
         row = create_document_row(document, election)
         loader = LOADERS[type(record)]
         loader(record, election, row)
+        if isinstance(record, core.Count):
+            name_candidates(record, election, document.names)
     return election.identifier
 
 
@@ -771,6 +819,38 @@ def next_batch(items: Iterator[Any], size: int) -> Iterator[Any]:
             yield next(items)
         except StopIteration:
             return
+
+
+def name_candidates(
+    record: core.Count, election: m.Election, names: dict[tuple[int, int], str]
+) -> None:
+    """Make sure every counted kandidaat has a row, named when known.
+
+    A kandidatenlijst (230b) names them; without one, the names an OSV4-3
+    file prints are used, and otherwise the kandidaat has only a number.
+    """
+    lijsten = dict(
+        m.Lijst.objects.filter(election=election).values_list("number", "id")
+    )
+    rows = []
+    for contest in record.contests:
+        pairs = zip(
+            contest.list_numbers.tolist(),
+            contest.candidate_numbers.tolist(),
+            strict=True,
+        )
+        for lijst, number in pairs:
+            if number and lijst in lijsten:
+                name = names.get((lijst, number), "")
+                rows.append(
+                    m.Kandidaat(
+                        lijst_id=lijsten[lijst],
+                        contest=contest.contest_id,
+                        number=number,
+                        **split_name(name),
+                    )
+                )
+    m.Kandidaat.objects.bulk_create(rows, batch_size=2_000, ignore_conflicts=True)
 
 
 LOADERS: dict[type, Callable[[Any, m.Election, m.Document], None]] = {

@@ -10,7 +10,7 @@ imported last. Everything here reads current documents only.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 
 from openuitslag.core.model import MISSING
 from openuitslag.portal import models as m
+from openuitslag.portal.caching import current_generation
 
 UNIT_KEY = {
     m.Level.STATION: "station_id",
@@ -32,6 +33,26 @@ LEVELS_TOP_DOWN = (
     m.Level.MUNICIPALITY,
     m.Level.STATION,
 )
+
+
+_memo: dict[Any, Any] = {}
+_memo_generation = [-1]
+
+
+def memo[T](key: Any, compute: Callable[[], T]) -> T:
+    """Return a value computed once per data generation in this process.
+
+    Reference data that many pages share (list and candidate names, a
+    municipality's totals) changes only on import, so each server
+    process keeps it until the next import.
+    """
+    generation = current_generation()
+    if generation != _memo_generation[0]:
+        _memo.clear()
+        _memo_generation[0] = generation
+    if key not in _memo:
+        _memo[key] = compute()
+    return _memo[key]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -76,7 +97,7 @@ def chosen_counts(queryset: QuerySet[m.UnitCount], level: str) -> list[dict[str,
     rows = (
         queryset.filter(level=level, is_current=True)
         .order_by("is_total", "document_id")
-        .values("id", key, "unit_id", "name", *m.COUNTER_NAMES)
+        .values("id", key, "unit_id", "name", "contest", *m.COUNTER_NAMES)
     )
     chosen: dict[Any, dict[str, Any]] = {}
     for row in rows:
@@ -132,6 +153,20 @@ def area_totals(
         if rows:
             return totals_of(rows), level
     return Totals(), None
+
+
+def unit_votes(count_id: int) -> tuple[dict[int, int], dict[int, dict[int, int]]]:
+    """Return one count row's list votes and candidate votes per lijst."""
+    lists: dict[int, int] = {}
+    candidates: dict[int, dict[int, int]] = {}
+    query = m.ListVotes.objects.filter(count_id=count_id).values_list(
+        "list_number", "votes", "candidate_votes"
+    )
+    for number, votes, blob in query.order_by("list_number"):
+        lists[number] = votes or 0
+        values = np.frombuffer(bytes(blob), dtype="<i4").tolist()
+        candidates[number] = {i + 1: v for i, v in enumerate(values) if v != MISSING}
+    return lists, candidates
 
 
 def candidate_votes(count_ids: list[int]) -> dict[int, dict[int, int]]:

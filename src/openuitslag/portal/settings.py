@@ -81,6 +81,7 @@ if (PACKAGE_DIR.parent / "harvest" / "apps.py").exists():
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "openuitslag.portal.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,7 +90,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "openuitslag.portal.urls"
@@ -175,6 +175,7 @@ TIME_ZONE = "Europe/Amsterdam"
 # stylesheets into the data folder (see docs/portal.md).
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 NODE_MODULES = Path(
     os.environ.get("OPENUITSLAG_NODE_MODULES", REPO_DIR / "node_modules")
 )

@@ -18,13 +18,22 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
-from openuitslag.portal import charts, geo, results
+from openuitslag.portal import charts, geo, results, tables
 from openuitslag.portal import models as m
 from openuitslag.portal.importer import stored_file
 
 SEVERITIES = ("error", "warning", "notice")
+CATEGORY_NAMES = {
+    "TK": _lazy("Tweede Kamer"),
+    "EK": _lazy("Eerste Kamer"),
+    "EP": _lazy("Europees Parlement"),
+    "PS": _lazy("Provinciale Staten"),
+    "AB": _lazy("Waterschappen"),
+    "GR": _lazy("Gemeenteraden"),
+}
 
 
 def election_or_404(identifier: str) -> m.Election:
@@ -53,14 +62,22 @@ def health(request: HttpRequest) -> HttpResponse:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """List the elections and what of each is published."""
-    elections = m.Election.objects.annotate(
-        municipalities=Count("municipality", distinct=True),
-        documents=Count("document", filter=Q(document__is_current=True), distinct=True),
-    ).order_by("-date", "identifier")
+    municipalities = dict(
+        m.Municipality.objects.values_list("election").annotate(n=Count("id"))
+    )
+    documents = dict(
+        m.Document.objects.filter(is_current=True)
+        .values_list("election")
+        .annotate(n=Count("id"))
+    )
     groups: dict[str, list[m.Election]] = defaultdict(list)
-    for election in elections:
+    for election in m.Election.objects.order_by("-date", "identifier"):
+        election.municipalities = municipalities.get(election.pk, 0)  # type: ignore[attr-defined]
+        election.documents = documents.get(election.pk, 0)  # type: ignore[attr-defined]
         year = election.date.year if election.date else ""
-        groups[f"{election.category}{year}"].append(election)
+        groups[
+            f"{CATEGORY_NAMES.get(election.category, election.category)} {year}"
+        ].append(election)
     return render(request, "portal/home.html", {"groups": dict(groups)})
 
 
@@ -83,7 +100,9 @@ def election(request: HttpRequest, election: str) -> HttpResponse:
         "election": row,
         "totals": totals,
         "level": level,
-        "parties": party_rows,
+        "party_table": tables.party_table(
+            row.identifier, _("Stemmen per lijst"), party_rows, compare=False
+        ),
         "party_chart": party_chart(party_rows),
         "seats": seats,
         "seat_chart": seat_chart(seats),
@@ -184,7 +203,9 @@ def kieskring(request: HttpRequest, election: str, number: str) -> HttpResponse:
         "region": region,
         "totals": totals,
         "level": level,
-        "parties": party_rows,
+        "party_table": tables.party_table(
+            row.identifier, _("Stemmen per lijst in de kieskring"), party_rows, False
+        ),
         "party_chart": party_chart(party_rows),
         "municipalities": rows,
         "documents": m.Document.objects.filter(
@@ -212,9 +233,11 @@ def municipality(request: HttpRequest, election: str, code: str) -> HttpResponse
         "place": place,
         "totals": totals,
         "level": level,
-        "parties": party_rows,
+        "party_table": tables.party_table(
+            row.identifier, _("Stemmen per lijst in de gemeente"), party_rows, False
+        ),
         "party_chart": party_chart(party_rows),
-        "candidates": candidates,
+        "candidate_tables": tables.candidate_tables(row.identifier, candidates),
         "stations": stations,
         "documents": document_history(row, place),
         "findings": findings_context(
@@ -299,45 +322,100 @@ def document_history(row: m.Election, place: m.Municipality) -> list[dict[str, A
 def station(
     request: HttpRequest, election: str, code: str, station: str
 ) -> HttpResponse:
-    """Show one stembureau: votes, counters A-J, comparison, findings."""
-    row = election_or_404(election)
-    place = get_object_or_404(m.Municipality, election=row, code=code)
-    unit = get_object_or_404(m.PollingStation, municipality=place, slug=station)
+    """Show one stembureau: votes, counters A-J, comparison, findings.
+
+    This is the page election night hits most, so it reads only the
+    station's own rows and takes shared data from the per-process memo.
+    """
+    unit = get_object_or_404(
+        m.PollingStation.objects.select_related("municipality__election"),
+        municipality__election__identifier=election,
+        municipality__code=code,
+        slug=station,
+    )
+    place, row = unit.municipality, unit.municipality.election
     counts = results.chosen_counts(
         m.UnitCount.objects.filter(station=unit), m.Level.STATION
     )
     if not counts:
         raise Http404(_("Van dit stembureau is nog geen telling gepubliceerd."))
 
-    totals = results.totals_of(counts)
-    area, _level = results.area_totals(
-        m.UnitCount.objects.filter(election=row, municipality=place),
-        (m.Level.MUNICIPALITY, m.Level.STATION),
+    count = counts[0]
+    lists, candidates = results.unit_votes(count["id"])
+    totals = results.Totals(
+        counters={k: count[k] for k in m.COUNTER_NAMES}, lists=lists, units=1
     )
-    names = results.list_names(row)
-    comparison = [
-        {
-            **party,
-            "average": area.share(party["number"]),
-            "difference": (party["share"] or 0) - (area.share(party["number"]) or 0),
-        }
-        for party in party_rows_of(totals, names)
-    ]
+    area = results.memo(("area", place.pk), lambda: municipal_totals(row, place))
+    names = results.memo(("lists", row.pk), lambda: results.list_names(row))
+    contest = count["contest"]
+    people = results.memo(
+        ("people", row.pk, contest), lambda: results.candidate_names(row, [contest])
+    )
     context = {
         "election": row,
         "place": place,
         "unit": unit,
         "totals": totals,
         "counters": counter_rows(totals),
-        "parties": comparison,
-        "candidates": candidate_tables(
-            row, m.UnitCount.objects.filter(id=counts[0]["id"]), m.Level.STATION, names
+        "party_table": tables.party_table(
+            row.identifier,
+            _("Stemmen per lijst in dit stembureau en het aandeel in de hele gemeente"),
+            comparison_rows(totals, area, names),
+            compare=True,
+        ),
+        "candidate_tables": tables.candidate_tables(
+            row.identifier, candidate_rows(candidates, people, names, contest)
         ),
         "findings": findings_context(
-            m.Finding.objects.filter(election=row, station=unit)
+            m.Finding.objects.filter(station=unit).select_related(
+                "election", "municipality", "station"
+            )
         ),
     }
     return render(request, "portal/station.html", context)
+
+
+def municipal_totals(row: m.Election, place: m.Municipality) -> results.Totals:
+    """Return a municipality's totals, from its own count or its stations."""
+    totals, _level = results.area_totals(
+        m.UnitCount.objects.filter(election=row, municipality=place),
+        (m.Level.MUNICIPALITY, m.Level.STATION),
+    )
+    return totals
+
+
+def comparison_rows(
+    totals: results.Totals, area: results.Totals, names: dict[int, str]
+) -> list[dict[str, Any]]:
+    """Return per lijst the unit's share next to the municipality's."""
+    rows = party_rows_of(totals, names)
+    for party in rows:
+        average = area.share(party["number"])
+        party["average"] = average
+        party["difference"] = (party["share"] or 0) - (average or 0)
+    return rows
+
+
+def candidate_rows(
+    candidates: dict[int, dict[int, int]],
+    people: dict[tuple[int, int], tuple[int, str]],
+    names: dict[int, str],
+    contest: str,
+) -> list[dict[str, Any]]:
+    """Return the candidate tables of one unit, one per lijst."""
+    tables_ = []
+    for number, per_candidate in candidates.items():
+        rows = [
+            {
+                "number": candidate,
+                "name": people.get((number, candidate), (0, ""))[1],
+                "votes": votes,
+                "contest": contest,
+            }
+            for candidate, votes in per_candidate.items()
+        ]
+        tables_.append({"number": number, "name": names.get(number, ""), "rows": rows})
+    return tables_
 
 
 def counter_rows(totals: results.Totals) -> list[dict[str, Any]]:
