@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from log_testdata import FOUND, meta_for
@@ -107,3 +109,29 @@ def test_a_checkpoint_is_reused_until_the_log_grows(tmp_path: Path) -> None:
     assert second != first
     assert second.startswith(b"example.org/uitslag\n2\n")
     assert len(log.checkpoint_history()) == 2
+
+
+def test_the_log_package_does_not_import_django() -> None:
+    code = (
+        "import sys, pkgutil, importlib, openuitslag.log as l\n"
+        "for m in pkgutil.walk_packages(l.__path__, 'openuitslag.log.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "assert 'django' not in sys.modules, 'openuitslag.log imported django'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_read_only_copy_opens_without_writing(tmp_path: Path) -> None:
+    log = Log(tmp_path / "log")
+    log.append([entry(0), entry(1)])
+    log.checkpoint()
+    before = _snapshot(tmp_path / "log")
+
+    copy = Log(tmp_path / "log", create=False)
+    assert copy.size == 2 and copy.root() == log.root()
+    assert verify_log(copy).problems == []
+    assert _snapshot(tmp_path / "log") == before
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")}

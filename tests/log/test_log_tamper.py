@@ -180,3 +180,13 @@ def test_a_fork(archive: Archive, files: list[tuple[str, bytes]]) -> None:
     found = problems(archive)
     assert codes(found) == {"log.fork"}
     assert "both sign size 5 with different roots: the log has forked" in str(found[0])
+
+
+def test_offsets_that_point_elsewhere(archive: Archive) -> None:
+    entries = records(archive.log)
+    entries[2] = entries[2].replace(b"Kiesraad", b"De Kiesraad")
+    rewrite_entries(archive.log, entries, offsets=False)
+
+    found = problems(archive)
+    assert ("log.offsets-changed", "entry 2") in {(p.code, p.where) for p in found}
+    assert "says entry 2 ends at byte" in str(found)

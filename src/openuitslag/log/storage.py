@@ -57,7 +57,13 @@ class LogError(Exception):
 
 
 class Log:
-    """An append-only Merkle log of archived files in one folder."""
+    """An append-only Merkle log of archived files in one folder.
+
+    Several processes may append at once (they take turns on a file
+    lock); one ``Log`` object is not meant to be shared between threads
+    without a lock of your own. ``create=False`` opens an existing log
+    without writing anything, e.g. a citizen's read-only copy.
+    """
 
     def __init__(
         self, folder: Path, origin: str | None = None, create: bool = True
@@ -68,11 +74,13 @@ class Log:
         self._index: dict[Identity, int] = {}
         self._by_sha256: dict[str, list[int]] = {}
         self._indexed = 0
-        if not create and not (self.folder / "size").is_file():
+        if create:
+            self._init_folder(origin)
+        elif not (self.folder / "size").is_file():
             raise LogError(
                 f"{self.folder} is not an openuitslag log (it has no 'size' file)."
             )
-        self._init_folder(origin)
+        self.origin = (self.folder / "origin").read_text("utf-8").strip()
 
     def _init_folder(self, origin: str | None) -> None:
         (self.folder / "tree").mkdir(parents=True, exist_ok=True)
@@ -85,7 +93,6 @@ class Log:
             (self.folder / name).touch(exist_ok=True)
         if not (self.folder / "size").exists():
             atomic_write(self.folder / "size", b"0\n")
-        self.origin = origin_file.read_text("utf-8").strip()
 
     # -- closing -------------------------------------------------------
 

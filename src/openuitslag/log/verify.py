@@ -91,6 +91,7 @@ def _read_entries(log: Log, report: LogReport) -> list[bytes]:
     path = log.folder / "entries"
     raw = path.read_bytes()
     entries: list[bytes] = []
+    ends: list[int] = []
     seen: dict[tuple[object, ...], int] = {}
     position = 0
     while position < len(raw) and len(entries) < report.size:
@@ -112,6 +113,8 @@ def _read_entries(log: Log, report: LogReport) -> list[bytes]:
         _check_entry(data, index, seen, str(path), where, report)
         entries.append(data)
         position += 2 + length
+        ends.append(position)
+    _compare_offsets(log, ends, report)
     if len(entries) != report.size:
         report.problems.append(
             _problem(
@@ -122,6 +125,24 @@ def _read_entries(log: Log, report: LogReport) -> list[bytes]:
             )
         )
     return entries
+
+
+def _compare_offsets(log: Log, ends: list[int], report: LogReport) -> None:
+    path = log.folder / "offsets"
+    raw = path.read_bytes()[: 8 * len(ends)]
+    stored = [end for (end,) in struct.iter_unpack(">Q", raw[: len(raw) // 8 * 8])]
+    for index, (want, got) in enumerate(zip(ends, stored, strict=False)):
+        if want != got:
+            report.problems.append(
+                _problem(
+                    "log.offsets-changed",
+                    str(path),
+                    f"The offsets file says entry {index} ends at byte {got}, "
+                    f"but it ends at byte {want}.",
+                    f"entry {index}",
+                )
+            )
+            return
 
 
 def _check_entry(
