@@ -40,25 +40,24 @@ LOCK_SECONDS = 900  # longer than any site visit may take
 LOCK_WAIT = 2.0
 
 
-def _make_app() -> Celery:
-    broker = os.environ.get(BROKER_ENV, "")
-    app = Celery("openuitslag.harvest")
+def configure(app: Celery, broker: str, queue: str | None = None) -> None:
+    """Point the app at a Redis broker, or run tasks in-process if ''."""
     app.conf.update(
         broker_url=broker or "memory://",
         result_backend=broker or None,
         task_always_eager=not broker,
         task_eager_propagates=True,
-        task_default_queue=os.environ.get(QUEUE_ENV, "openuitslag-harvest"),
+        task_default_queue=queue or os.environ.get(QUEUE_ENV, "openuitslag-harvest"),
         task_acks_late=True,
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,
         result_expires=3600,
     )
-    return app
 
 
-app = _make_app()
+app = Celery("openuitslag.harvest")
+configure(app, os.environ.get(BROKER_ENV, ""))
 
 
 @cache
