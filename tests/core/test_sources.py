@@ -129,3 +129,15 @@ def test_nesting_up_to_the_depth_limit_is_read(depth: int) -> None:
     assert problems == []
     assert len(sources) == 1
     assert sources[0].name.count("!") == depth
+
+
+def test_an_office_file_is_one_document_not_an_archive() -> None:
+    sheet = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<w/>"})
+    data = _zip({"stemlokalen.xlsx": sheet})
+
+    sources, problems = _split(list(iter_data("bijlagen.zip", data)))
+
+    assert problems == []
+    assert [(s.name, s.data) for s in sources] == [
+        ("bijlagen.zip!stemlokalen.xlsx", sheet)
+    ]

@@ -62,6 +62,7 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _CHUNK = 256 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _JUNK_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+_ZIP_DOCUMENTS = (".xlsx", ".xlsm", ".docx", ".pptx", ".ods", ".odt", ".odp", ".epub")
 _ENCRYPTED_FLAG = 0x1
 
 
@@ -209,7 +210,15 @@ def _from_file(path: Path, budget: _Budget) -> Iterator[Source | Problem]:
 
 
 def _is_zip(name: str, head: bytes) -> bool:
-    return head.startswith(_ZIP_MAGIC) or name.lower().endswith(".zip")
+    """Say whether to open a file as an archive of documents.
+
+    Office files (``.xlsx``, ``.ods``, …) are zips too, but one document
+    each: they are passed on whole, for the readers to name.
+    """
+    lowered = name.lower()
+    if lowered.endswith(_ZIP_DOCUMENTS):
+        return False
+    return head.startswith(_ZIP_MAGIC) or lowered.endswith(".zip")
 
 
 def _from_zip(
