@@ -262,3 +262,27 @@ def test_p9_lot_is_read_back_from_the_official_result(loser: int) -> None:
     assert outcome.ties[0].article == "P 9"
     assert outcome.ties[0].chosen == (loser,)
     assert outcome.ties[0].resolved_by == "official"
+
+
+def test_two_candidate_lists_for_one_kieskring_are_refused() -> None:
+    first = candidate_lists()
+    second = CandidateLists(
+        DocumentInfo("another 230b", "1" * 64, 0, DocumentKind.EML_230B),
+        ELECTION, GSB, "geen", None, first.affiliations,
+    )  # fmt: skip
+
+    with pytest.raises(ValueError, match="Two candidate lists"):
+        compute_outcome(definition(), [first, second], count())
+
+
+def test_votes_for_a_list_without_candidate_list_are_noted() -> None:
+    lists = candidate_lists()
+    fewer = CandidateLists(
+        lists.info, ELECTION, GSB, "geen", None, lists.affiliations[:4]
+    )
+
+    outcome = compute_outcome(definition(), [fewer], count())
+
+    assert len(outcome.notes) == 1
+    assert "453 votes to lijst 5" in outcome.notes[0]
+    assert 5 not in outcome.seats

@@ -160,6 +160,7 @@ def _parties(
     candidate_lists: Sequence[CandidateLists], count: Count
 ) -> tuple[dict[int, list[SubList]], list[str]]:
     """Group every kieskring's lists into parties and their (sub)lists."""
+    _check_one_per_kieskring(candidate_lists)
     source = VoteSource(count, single_kieskring=len(candidate_lists) == 1)
     parties: dict[int, dict[str, SubList]] = {}
     notes: list[str] = []
@@ -180,7 +181,33 @@ def _parties(
                 f"kieskring {kieskring}) were not found in {count.info.source}."
                 for name in found.unmatched
             )
+    notes.extend(_uncovered_lists(source, parties, count))
     return {n: list(subs.values()) for n, subs in sorted(parties.items())}, notes
+
+
+def _check_one_per_kieskring(candidate_lists: Sequence[CandidateLists]) -> None:
+    seen: dict[str, str] = {}
+    for document in candidate_lists:
+        earlier = seen.setdefault(document.contest_id, document.info.source)
+        if earlier != document.info.source:
+            raise ValueError(
+                f"Two candidate lists (230b) were given for kieskring "
+                f"{document.contest_id}: {earlier} and {document.info.source}; "
+                "give one per kieskring."
+            )
+
+
+def _uncovered_lists(
+    source: VoteSource, parties: Mapping[int, object], count: Count
+) -> list[str]:
+    """Return a note for each list with votes but no candidate list."""
+    totals = source.list_totals()
+    return [
+        f"The count {count.info.source} gives {votes} votes to lijst {number}, "
+        "which is on none of the candidate lists (230b); they are left out."
+        for number, votes in totals.items()
+        if number not in parties and votes > 0
+    ]
 
 
 def _kieskring_order(contest_id: str) -> tuple[int, str]:

@@ -62,6 +62,20 @@ class VoteSource:
                 found.by_number[number] = int(row[c])
         return found
 
+    def list_totals(self) -> dict[int, int]:
+        """Return each list's votes in the whole count (all kieskringen)."""
+        if self.single:
+            row = _total_row(self.contest)
+        else:
+            votes = self.contest.unit_tally.votes[list(self.rows.values())]
+            row = np.where(votes == MISSING, 0, votes).sum(axis=0)
+        columns = np.flatnonzero(self.contest.candidate_numbers == 0)
+        return {
+            int(self.contest.list_numbers[c]): max(int(row[c]), 0)
+            for c in columns
+            if self.contest.candidate_codes[c] is None
+        }
+
     def _row(self, kieskring: str) -> np.ndarray:
         if self.single:
             return _total_row(self.contest)
