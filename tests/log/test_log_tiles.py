@@ -125,3 +125,19 @@ def test_audit_against_a_tile_folder(served: tuple[str, Path], tmp_path: Path) -
     static = str(tmp_path / "static")
     result = CliRunner().invoke(main, ["audit", str(folder), "--log", static])
     assert result.exit_code == 0, result.output
+
+
+def test_verify_a_served_log_and_find_a_changed_bundle(
+    served: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, _ = served
+    result = CliRunner().invoke(main, ["log", "verify", "--log", url])
+    assert result.exit_code == 0, result.output
+    assert "5 entries" in result.output and "0 problems" in result.output
+
+    bundle = tmp_path / "static" / "tile" / "entries" / "000.p" / "5"
+    bundle.write_bytes(bundle.read_bytes().replace(b"TK2023", b"TK2024", 1))
+    result = CliRunner().invoke(main, ["log", "verify", "--log", url])
+    assert result.exit_code == 1
+    assert f"FAIL {url}/tile/0/000.p/5: The served hashes differ" in result.output
+    assert "was changed, removed or reordered" in result.output

@@ -28,7 +28,13 @@ from openuitslag.log.note import NoteError, Verifier
 from openuitslag.log.storage import Log, LogError
 from openuitslag.log.store import StoreError, store_from_env
 from openuitslag.log.tiles import Fetch, TileLog, export_tiles
-from openuitslag.log.verify import LogSource, audit_files, load_head, verify_log
+from openuitslag.log.verify import (
+    LogSource,
+    audit_files,
+    load_head,
+    verify_log,
+    verify_tiles,
+)
 
 USAGE_ERROR = 2
 
@@ -169,7 +175,12 @@ def log_group() -> None:
 
 
 @log_group.command("verify")
-@click.option("--log", "log_path", help="The log folder (default: $DATA_DIR/log).")
+@click.option(
+    "--log",
+    "log_path",
+    help="The log: its folder, a tile copy, or the URL of one (default: "
+    "$OPENUITSLAG_DATA_DIR/log).",
+)
 @click.option("--key", "keys", multiple=True, help=KEY_HELP)
 @click.option(
     "--checkpoint",
@@ -181,7 +192,7 @@ def log_group() -> None:
 @click.option(
     "--objects/--no-objects",
     default=True,
-    help="Also re-hash every archived file (default: yes).",
+    help="Also re-hash every archived file (local logs; default: yes).",
 )
 def verify_command(
     log_path: str | None,
@@ -190,10 +201,14 @@ def verify_command(
     objects: bool,
 ) -> None:
     """Recompute the whole tree and check every checkpoint ever issued."""
-    log = _open_log(log_path)
+    source = _open_source(log_path)
     extra = [(str(p), p.read_bytes()) for p in checkpoint_files]
-    store = store_from_env(log.folder.parent / "archive") if objects else None
-    report = verify_log(log, _verifiers(keys), extra, store)
+    if isinstance(source, TileLog):
+        report = verify_tiles(source, _verifiers(keys), extra)
+    else:
+        log = _open_log(log_path)
+        store = store_from_env(log.folder.parent / "archive") if objects else None
+        report = verify_log(log, _verifiers(keys), extra, store)
     for problem in report.problems:
         click.echo(f"FAIL {problem}")
     click.echo(

@@ -54,7 +54,7 @@ def entries_path(index: int, width: int = TILE_WIDTH) -> str:
     return f"tile/entries/{encode_index(index)}{partial}"
 
 
-def _tiles(count: int) -> list[tuple[int, int]]:
+def tile_spans(count: int) -> list[tuple[int, int]]:
     """Return (index, width) of the tiles over ``count`` hashes or entries."""
     return [
         (n, min(TILE_WIDTH, count - n * TILE_WIDTH))
@@ -79,7 +79,7 @@ def export_tiles(log: Log, out: Path) -> int:
     level = 0
     while size >> (TILE_HEIGHT * level):
         count = size >> (TILE_HEIGHT * level)
-        for index, width in _tiles(count):
+        for index, width in tile_spans(count):
             path = out / tile_path(level, index, width)
             if path.exists():
                 continue
@@ -93,7 +93,7 @@ def export_tiles(log: Log, out: Path) -> int:
         level += 1
 
     # Entry bundles, then the public keys and the checkpoint.
-    for index, width in _tiles(size):
+    for index, width in tile_spans(size):
         path = out / entries_path(index, width)
         if not path.exists():
             start = index * TILE_WIDTH
@@ -154,6 +154,10 @@ class TileLog:
         text = self._get("verifiers").decode("utf-8")
         return [Verifier.decode(line) for line in text.splitlines() if line.strip()]
 
+    def tile(self, path: str) -> bytes:
+        """Return a served tile (cached)."""
+        return self._cached(path)
+
     def read_node(self, level: int, index: int) -> bytes:
         """Return a complete subtree hash, from its tile's bottom row."""
         tile_level, height = divmod(level, TILE_HEIGHT)
@@ -180,7 +184,8 @@ class TileLog:
             raise LogError(f"{self.where} serves {self.size} entries, not {size}.")
         return merkle.inclusion_proof(self.read_node, index, size)
 
-    def _bundle(self, number: int) -> list[bytes]:
+    def bundle(self, number: int) -> list[bytes]:
+        """Return the entries of entry bundle ``number``."""
         width = min(TILE_WIDTH, self.size - number * TILE_WIDTH)
         raw = self._cached(entries_path(number, width))
         entries, position = [], 0
@@ -193,7 +198,7 @@ class TileLog:
     def entry_bytes(self, index: int) -> bytes:
         """Return the canonical bytes of entry ``index``."""
         number, offset = divmod(index, TILE_WIDTH)
-        bundle = self._bundle(number)
+        bundle = self.bundle(number)
         if offset >= len(bundle):
             raise LogError(f"{self.where}: entry bundle {number} lacks entry {index}.")
         return bundle[offset]
@@ -202,8 +207,8 @@ class TileLog:
         """Return the indices of the entries of a file (reads every bundle)."""
         if self._by_sha256 is None:
             self._by_sha256 = {}
-            for number, _ in _tiles(self.size):
-                for offset, data in enumerate(self._bundle(number)):
+            for number, _ in tile_spans(self.size):
+                for offset, data in enumerate(self.bundle(number)):
                     index = number * TILE_WIDTH + offset
                     self._by_sha256.setdefault(identity_of(data)[0], []).append(index)
         return list(self._by_sha256.get(sha256, []))

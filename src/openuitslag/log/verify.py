@@ -28,6 +28,14 @@ from openuitslag.log.entry import Entry, EntryError, decode
 from openuitslag.log.note import NoteError, SignedCheckpoint, Verifier, open_checkpoint
 from openuitslag.log.storage import HASH, Log, LogError
 from openuitslag.log.store import ObjectStore
+from openuitslag.log.tiles import (
+    TILE_HEIGHT,
+    TILE_WIDTH,
+    TileLog,
+    entries_path,
+    tile_path,
+    tile_spans,
+)
 
 
 @dataclass
@@ -62,7 +70,7 @@ def verify_log(
     """Recompute the whole log and check every checkpoint against it.
 
     ``verifiers`` are the trusted keys (default: the log's published
-    ones); ``extra_checkpoints`` are (name, note) pairs kept elsewhere,
+    ones); ``extra_checkpoints`` are (source, note) pairs kept elsewhere,
     for example by a citizen or a witness; with ``store`` every archived
     file is also re-hashed.
     """
@@ -76,11 +84,13 @@ def verify_log(
     _compare_leaves(log, tree, report)
     _compare_nodes(log, tree, report)
     keys = list(verifiers) if verifiers is not None else log.keys.verifiers()
-    notes = [*log.checkpoint_history(), *extra_checkpoints]
+    history = log.folder / "checkpoints"
+    notes = [(str(history / name), note) for name, note in log.checkpoint_history()]
+    notes += extra_checkpoints
     latest = log.latest_checkpoint()
     if latest is not None:
-        notes.append(("checkpoint", latest))
-    _check_checkpoints(log, tree, keys, notes, report)
+        notes.append((str(log.folder / "checkpoint"), latest))
+    _check_checkpoints(log.origin, tree, keys, notes, report)
     if store is not None:
         _check_objects(log, entries, store, report)
     return report
@@ -215,34 +225,32 @@ def _compare_nodes(log: Log, tree: merkle.MemoryTree, report: LogReport) -> None
 
 
 def _check_checkpoints(
-    log: Log,
+    origin: str,
     tree: merkle.MemoryTree,
     keys: Sequence[Verifier],
     notes: Sequence[tuple[str, bytes]],
     report: LogReport,
 ) -> None:
     roots: dict[int, tuple[str, bytes]] = {}
-    for name, note in notes:
-        source = str(log.folder / "checkpoints" / name)
+    for source, note in notes:
         try:
-            head = open_checkpoint(note, keys, log.origin)
+            head = open_checkpoint(note, keys, origin)
         except NoteError as exc:
             report.problems.append(_problem("log.checkpoint-forged", source, str(exc)))
             continue
         report.checkpoints += 1
-        _check_head(head, name, source, tree, roots, report)
+        _check_head(head, source, tree, roots, report)
 
 
 def _check_head(
     head: SignedCheckpoint,
-    name: str,
     source: str,
     tree: merkle.MemoryTree,
     roots: dict[int, tuple[str, bytes]],
     report: LogReport,
 ) -> None:
     size, root = head.checkpoint.size, head.checkpoint.root
-    earlier = roots.setdefault(size, (name, root))
+    earlier = roots.setdefault(size, (source, root))
     if earlier[1] != root:
         report.problems.append(
             _problem(
@@ -402,3 +410,61 @@ def audit_one(log: LogSource, path: Path, head: SignedCheckpoint) -> AuditResult
         problem = _problem("audit.size", str(path), message, f"entry {index}")
         return AuditResult(str(path), digest, index, entry, problem)
     return AuditResult(str(path), digest, index, entry)
+
+
+# -- a log served as tiles -----------------------------------------------
+
+
+def verify_tiles(
+    tiles: TileLog,
+    verifiers: Sequence[Verifier] | None = None,
+    extra_checkpoints: Iterable[tuple[str, bytes]] = (),
+) -> LogReport:
+    """Recompute a tile log from its entry bundles and check every tile.
+
+    This is :func:`verify_log` for someone who has only the static copy
+    (a folder or a URL): every entry is re-hashed, every served hash tile
+    compared with the recomputed tree, and the served checkpoint and
+    ``extra_checkpoints`` checked against it.
+    """
+    report = LogReport(size=tiles.size)
+    tree = merkle.MemoryTree()
+    seen: dict[tuple[object, ...], int] = {}
+    for number, width in tile_spans(tiles.size):
+        source = f"{tiles.where}/{entries_path(number, width)}"
+        bundle = tiles.bundle(number)
+        if len(bundle) != width:
+            message = f"The bundle holds {len(bundle)} entries, not {width}."
+            report.problems.append(_problem("tiles.bundle-size", source, message))
+        for offset, data in enumerate(bundle[:width]):
+            index = number * TILE_WIDTH + offset
+            _check_entry(data, index, seen, source, f"entry {index}", report)
+            tree.append_leaf_hash(merkle.leaf_hash(data))
+    report.root = tree.root()
+
+    _compare_tiles(tiles, tree, report)
+    keys = list(verifiers) if verifiers is not None else tiles.published_verifiers()
+    notes = [
+        (f"{tiles.where}/checkpoint", tiles.latest_checkpoint()),
+        *extra_checkpoints,
+    ]
+    _check_checkpoints(tiles.origin, tree, keys, notes, report)
+    return report
+
+
+def _compare_tiles(tiles: TileLog, tree: merkle.MemoryTree, report: LogReport) -> None:
+    for level in range(0, len(tree.levels), TILE_HEIGHT):
+        hashes = tree.levels[level]
+        for number, width in tile_spans(len(hashes)):
+            path = tile_path(level // TILE_HEIGHT, number, width)
+            served = tiles.tile(path)
+            start = number * TILE_WIDTH
+            if served != b"".join(hashes[start : start + width]):
+                report.problems.append(
+                    _problem(
+                        "tiles.tile-changed",
+                        f"{tiles.where}/{path}",
+                        "The served hashes differ from those recomputed from "
+                        "the entry bundles.",
+                    )
+                )
