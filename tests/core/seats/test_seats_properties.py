@@ -6,10 +6,20 @@ generated election with an unresolved tie is skipped with ``assume``.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from openuitslag.core.seats import DECENTRAAL_2017, TK, RuleVersion, apportion
+from openuitslag.core.seats import (
+    DECENTRAAL_2017,
+    TK,
+    CandidateVotes,
+    Lots,
+    RuleVersion,
+    apportion,
+    nominate,
+)
 
 votes_lists = st.lists(st.integers(0, 50_000), min_size=1, max_size=12)
 seat_counts = st.integers(1, 60)
@@ -100,3 +110,27 @@ def test_permuting_the_lists_permutes_the_seats(
     assume(not plain.ties and not permuted.ties)
 
     assert {relabel[n]: s for n, s in plain.seats.items()} == permuted.seats
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    votes=st.lists(st.integers(0, 500), min_size=1, max_size=30),
+    dead=st.sets(st.integers(1, 30), max_size=5),
+    seats=st.integers(0, 30),
+    threshold=st.fractions(min_value=0, max_value=400),
+)
+def test_nomination_elects_living_candidates_up_to_the_seats(
+    votes: list[int], dead: set[int], seats: int, threshold: Fraction
+) -> None:
+    candidates = [CandidateVotes(i + 1, v, i + 1 in dead) for i, v in enumerate(votes)]
+    living = [c for c in candidates if not c.deceased]
+
+    result = nominate(1, candidates, seats, threshold, lots=Lots())
+
+    assert len(result.elected) == min(seats, len(living))
+    assert len(set(result.elected)) == len(result.elected)
+    assert not set(result.elected) & dead
+    assert all(votes[n - 1] > threshold for n in result.preference)
+    assert sorted(result.ranking) == [c.number for c in living]
+    preferred = [votes[n - 1] for n in result.preference]
+    assert preferred == sorted(preferred, reverse=True)
