@@ -114,9 +114,14 @@ class Entry:
             raise EntryError(
                 f"The sha256 {self.sha256!r} is not 64 lowercase hex digits."
             )
-        for name, value in (("size", self.size), ("version", self.version)):
-            if type(value) is not int or value < 0:
-                raise EntryError(f"The {name} {value!r} is not a whole number >= 0.")
+        for name, value, least in (
+            ("size", self.size, 0),
+            ("version", self.version, 1),
+        ):
+            if type(value) is not int or value < least:
+                raise EntryError(
+                    f"The {name} {value!r} is not a whole number >= {least}."
+                )
         if not _TIME.fullmatch(self.found_at):
             raise EntryError(
                 f"The found_at {self.found_at!r} is not a UTC time like "
