@@ -209,6 +209,14 @@ def verify_consistency(
     nodes = list(proof)
     if old & (old - 1) == 0:
         nodes.insert(0, old_root)
+    fr, sr = _roots_from_consistency(old, new, nodes)
+    _check_roots(fr, sr, old, new, old_root, new_root)
+
+
+def _roots_from_consistency(
+    old: int, new: int, nodes: Sequence[bytes]
+) -> tuple[bytes, bytes]:
+    """Return the old and new roots a consistency path leads to."""
     fn, sn = old - 1, new - 1
     while fn & 1:
         fn >>= 1
@@ -230,8 +238,7 @@ def verify_consistency(
         sn >>= 1
     if sn != 0:
         raise ProofError("The consistency proof has too few hashes.")
-
-    _check_roots(fr, sr, old, new, old_root, new_root)
+    return fr, sr
 
 
 def _check_equal_roots(
