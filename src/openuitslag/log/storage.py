@@ -289,9 +289,7 @@ class Log:
                 logger.warning("RECOVER file=%s truncate_to=%d", path, length)
                 os.truncate(path, length)
         if self._indexed > size:
-            self._index.clear()
-            self._by_sha256.clear()
-            self._indexed = 0
+            self._forget_index()
 
     def append(self, entries: Sequence[Entry]) -> list[int]:
         """Append entries not yet in the log; return every entry's index.
@@ -318,9 +316,18 @@ class Log:
                 fresh.append(entry.encode())
             indices.append(known)
         if fresh:
-            self._write(size, fresh)
+            try:
+                self._write(size, fresh)
+            except BaseException:
+                self._forget_index()  # it holds entries that did not commit
+                raise
             self._indexed = size + len(fresh)
         return indices
+
+    def _forget_index(self) -> None:
+        self._index.clear()
+        self._by_sha256.clear()
+        self._indexed = 0
 
     def _write(self, size: int, encoded: list[bytes]) -> None:
         # The entry records and their end offsets.
