@@ -7,11 +7,18 @@ the real GR2026 case that needed lots.
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 import pytest
 
-from openuitslag.core.seats import DECENTRAAL_2017, DECENTRAAL_KIESDELER, TK, apportion
+from openuitslag.core.seats import (
+    DECENTRAAL,
+    DECENTRAAL_KIESDELER,
+    TK,
+    apportion,
+    rules_for,
+)
 
 
 def numbered(values: list[int]) -> dict[int, int]:
@@ -105,7 +112,7 @@ def test_acceptance_case(
     seats: int, votes: list[int], candidates: list[int] | None, expected: list[int]
 ) -> None:
     counts = numbered(candidates or [50] * len(votes))
-    result = apportion(numbered(votes), seats, DECENTRAAL_2017, candidates=counts)
+    result = apportion(numbered(votes), seats, DECENTRAAL, candidates=counts)
 
     assert result.seats == numbered(expected)
     assert result.unassigned == seats - sum(expected)
@@ -113,7 +120,7 @@ def test_acceptance_case(
 
 
 def test_gr2022_p9_explains_the_moved_seat() -> None:
-    result = apportion(numbered([2571, 977, 567, 536, 453]), 15, DECENTRAAL_2017)
+    result = apportion(numbered([2571, 977, 567, 536, 453]), 15, DECENTRAAL)
 
     assert result.quota == Fraction(5104, 15)
     assert result.full_seats == numbered([7, 2, 1, 1, 1])
@@ -126,8 +133,8 @@ def test_gr2022_p9_explains_the_moved_seat() -> None:
 def test_gr2022_p10_moves_list_10_seat_to_list_6() -> None:
     votes = numbered([1116, 485, 832, 658, 601, 649, 606, 326, 1184, 716, 380])
     cands = numbered([17, 6, 11, 11, 10, 8, 13, 14, 12, 1, 6])
-    unlimited = apportion(votes, 17, DECENTRAAL_2017)
-    result = apportion(votes, 17, DECENTRAAL_2017, candidates=cands)
+    unlimited = apportion(votes, 17, DECENTRAAL)
+    result = apportion(votes, 17, DECENTRAAL, candidates=cands)
 
     assert unlimited.seats[10] == 2
     assert unlimited.seats[6] == 1
@@ -137,7 +144,7 @@ def test_gr2022_p10_moves_list_10_seat_to_list_6() -> None:
 
 def test_api_29_seats_leaves_the_rest_unassigned() -> None:
     result = apportion(
-        numbered([1000, 1000]), 29, DECENTRAAL_2017, candidates=numbered([2, 2])
+        numbered([1000, 1000]), 29, DECENTRAAL, candidates=numbered([2, 2])
     )
 
     assert result.seats == {1: 2, 2: 2}
@@ -148,7 +155,7 @@ GR2026 = [8268, 4892, 1851, 2586, 1074, 1852, 1337, 573, 617]
 
 
 def test_gr2026_tie_without_a_draw_is_reported_unresolved() -> None:
-    result = apportion(numbered(GR2026), 33, DECENTRAAL_2017)
+    result = apportion(numbered(GR2026), 33, DECENTRAAL)
 
     assert len(result.ties) == 1
     tie = result.ties[0]
@@ -159,7 +166,7 @@ def test_gr2026_tie_without_a_draw_is_reported_unresolved() -> None:
 
 
 def test_gr2026_tie_with_the_drawn_list() -> None:
-    result = apportion(numbered(GR2026), 33, DECENTRAAL_2017, lots=[9])
+    result = apportion(numbered(GR2026), 33, DECENTRAAL, lots=[9])
 
     assert result.seats == numbered([13, 7, 2, 4, 1, 3, 2, 0, 1])
     assert result.ties[0].chosen == (9,)
@@ -173,7 +180,7 @@ def test_gr2026_tie_resolved_from_the_official_result() -> None:
         wanted = [n for n in tied if official[n] > (2 if n == 3 else 0)]
         return wanted[0] if len(wanted) == 1 else None
 
-    result = apportion(numbered(GR2026), 33, DECENTRAAL_2017, prefer=prefer)
+    result = apportion(numbered(GR2026), 33, DECENTRAAL, prefer=prefer)
 
     assert result.seats == official
     assert result.ties[0].resolved_by == "official"
@@ -181,13 +188,13 @@ def test_gr2026_tie_resolved_from_the_official_result() -> None:
 
 def test_a_draw_that_is_not_in_the_tie_is_refused() -> None:
     with pytest.raises(ValueError, match="not one of the tied numbers"):
-        apportion(numbered(GR2026), 33, DECENTRAAL_2017, lots=[4])
+        apportion(numbered(GR2026), 33, DECENTRAAL, lots=[4])
 
 
 def test_tk_rules_give_no_residual_seat_below_the_quota() -> None:
     # 23 seats, quota 1200/23 ≈ 52.2: list 3 (50 votes) is below it.
     votes = numbered([710, 440, 50])
-    decentral = apportion(votes, 23, DECENTRAAL_2017)
+    decentral = apportion(votes, 23, DECENTRAAL)
     national = apportion(votes, 23, TK)
 
     assert decentral.seats[3] == 1
@@ -205,7 +212,7 @@ def test_bill_36641_applies_the_quota_to_small_bodies_too() -> None:
 
 
 def test_no_votes_assigns_no_seat() -> None:
-    result = apportion(numbered([0, 0]), 5, DECENTRAAL_2017)
+    result = apportion(numbered([0, 0]), 5, DECENTRAAL)
 
     assert result.seats == {1: 0, 2: 0}
     assert result.unassigned == 5
@@ -222,4 +229,26 @@ def test_bad_input_is_refused_with_a_sentence(
     votes: dict[int, int], seats: int, message: str
 ) -> None:
     with pytest.raises(ValueError, match=message):
-        apportion(votes, seats, DECENTRAAL_2017)
+        apportion(votes, seats, DECENTRAAL)
+
+
+@pytest.mark.parametrize(
+    ("category", "date", "expected"),
+    [
+        ("TK", dt.date(2021, 3, 17), "tk"),
+        ("EP", None, "tk"),
+        ("GR", dt.date(2022, 3, 16), "decentraal"),
+        ("GR", dt.date(2026, 3, 18), "decentraal"),
+        ("PS", dt.date(2023, 3, 15), "decentraal"),
+        ("AB", dt.date(2023, 3, 15), "decentraal"),
+    ],
+)
+def test_rule_version_is_chosen_by_category_and_date(
+    category: str, date: dt.date | None, expected: str
+) -> None:
+    assert rules_for(category, date).id == expected
+
+
+def test_tk_rules_before_the_1989_kieswet_are_not_implemented() -> None:
+    with pytest.raises(ValueError, match="'TK' on 1986-05-21 is not implemented"):
+        rules_for("TK", dt.date(1986, 5, 21))

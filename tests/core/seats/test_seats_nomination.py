@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from openuitslag.core.seats import DECENTRAAL_2017, apportion
+from openuitslag.core.seats import DECENTRAAL, apportion
 from openuitslag.core.seats.nominate import (
     CandidateVotes,
     nominate,
@@ -24,7 +24,7 @@ GR2022_LIST_1 = [1069, 303, 321, 210, 36, 101, 79, 121, 150, 149, 15, 17]
 
 def test_gr2022_real_case_nomination_order() -> None:
     votes = {1: 2571, 2: 977, 3: 567, 4: 536, 5: 453}
-    seats = apportion(votes, 15, DECENTRAAL_2017)
+    seats = apportion(votes, 15, DECENTRAAL)
     threshold = preference_threshold(seats.quota, 15)
 
     result = nominate(1, in_list_order(GR2022_LIST_1), seats.seats[1], threshold)
@@ -45,7 +45,7 @@ GR2026_ORDER = [1, 26, 3, 2, 8, 5, 4, 11, 9, 12, 25]
 def test_gr2026_real_case_nomination_order() -> None:
     votes = {1: 8268, 2: 4892, 3: 1851, 4: 2586, 5: 1074, 6: 1852, 7: 1337,
              8: 573, 9: 617}  # fmt: skip
-    seats = apportion(votes, 33, DECENTRAAL_2017, lots=[9])
+    seats = apportion(votes, 33, DECENTRAAL, lots=[9])
     threshold = preference_threshold(seats.quota, 33)
     candidate_votes = dict.fromkeys(range(1, 31), 20)
     for rank, number in enumerate(GR2026_ORDER):

@@ -12,7 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from openuitslag.core.seats import (
-    DECENTRAAL_2017,
+    DECENTRAAL,
     TK,
     CandidateVotes,
     Lots,
@@ -23,7 +23,7 @@ from openuitslag.core.seats import (
 
 votes_lists = st.lists(st.integers(0, 50_000), min_size=1, max_size=12)
 seat_counts = st.integers(1, 60)
-rule_versions = st.sampled_from([DECENTRAAL_2017, TK])
+rule_versions = st.sampled_from([DECENTRAAL, TK])
 
 
 def numbered(values: list[int]) -> dict[int, int]:
@@ -55,7 +55,7 @@ def test_exhausted_lists_leave_seats_only_when_all_are_full(
 ) -> None:
     assume(sum(votes) > 0)
     counts = numbered(cands[: len(votes)])
-    result = apportion(numbered(votes), seats, DECENTRAAL_2017, candidates=counts)
+    result = apportion(numbered(votes), seats, DECENTRAAL, candidates=counts)
 
     assert sum(result.seats.values()) + result.unassigned == seats
     assert all(result.seats[n] <= counts[n] for n in counts)
@@ -80,8 +80,8 @@ def test_more_votes_never_lose_a_seat_under_highest_averages(
     index = which % len(votes)
     more = list(votes)
     more[index] += extra
-    before = apportion(numbered(votes), seats, DECENTRAAL_2017)
-    after = apportion(numbered(more), seats, DECENTRAAL_2017)
+    before = apportion(numbered(votes), seats, DECENTRAAL)
+    after = apportion(numbered(more), seats, DECENTRAAL)
     assume(not before.ties and not after.ties)
 
     assert after.seats[index + 1] >= before.seats[index + 1]

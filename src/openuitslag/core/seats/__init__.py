@@ -22,7 +22,7 @@ from openuitslag.core.seats.nominate import (
 )
 from openuitslag.core.seats.outcome import Outcome, compute_outcome
 from openuitslag.core.seats.rules import (
-    DECENTRAAL_2017,
+    DECENTRAAL,
     DECENTRAAL_KIESDELER,
     RULE_VERSIONS,
     TK,
@@ -31,7 +31,7 @@ from openuitslag.core.seats.rules import (
 )
 
 __all__ = [
-    "DECENTRAAL_2017",
+    "DECENTRAAL",
     "DECENTRAAL_KIESDELER",
     "RULE_VERSIONS",
     "TK",

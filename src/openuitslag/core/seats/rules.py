@@ -13,18 +13,22 @@ Implemented versions (all texts of Kieswet chapter P, BWBR0004627):
     paragraph: only lists that reached the kiesdeler take part in the
     residual seats. Lijstengroepen and stellen gelijkluidende lijsten
     (P 12, P 15–P 18) apply.
-``decentraal-2017``
-    Municipal councils, provincial states and water boards (GR, PS, AB)
-    as in force for the elections of 2018–2026: 19 seats or more, highest
-    averages without a threshold (P 7); fewer than 19, largest remainders
-    for lists with at least 75 % of the kiesdeler, then highest averages
-    giving no list more than one seat, then plain highest averages (P 8).
+``decentraal``
+    Municipal councils, provincial states and water boards (GR, PS, AB):
+    19 seats or more, highest averages without a threshold (P 7); fewer
+    than 19, largest remainders for lists with at least 75 % of the
+    kiesdeler, then highest averages giving no list more than one seat,
+    then plain highest averages (P 8). Checked against the real GR2022 and
+    GR2026 cases; earlier texts of P 8 are not modelled.
 ``decentraal-restzetels-kiesdeler``
     The bill "Wet aanscherping vereisten toewijzing restzetels" (Kamerstuk
     36 641, 2024): in GR, PS and AB elections too, only lists that reached
     the kiesdeler take part in the residual seats. Its date of entry into
     force is not known to this module, so it is never chosen by date; pass
     it explicitly to apply it.
+
+:func:`rules_for` takes, among the versions for the category that are
+chosen by date, the one most recently in force on the election date.
 """
 
 from __future__ import annotations
@@ -53,6 +57,9 @@ class RuleVersion:
     residual_threshold_small: Fraction
     small_threshold_all_phases: bool = False
     groups: bool = False  # lijstengroepen over kieskringen (P 12, P 18)
+    categories: frozenset[str] = frozenset()
+    in_force_from: dt.date | None = None  # None: since before 2017
+    chosen_by_date: bool = True
 
 
 TK = RuleVersion(
@@ -65,10 +72,12 @@ TK = RuleVersion(
     residual_threshold_small=Fraction(1),
     small_threshold_all_phases=True,
     groups=True,
+    categories=frozenset({"TK", "EP"}),
+    in_force_from=dt.date(1989, 11, 1),  # the Kieswet of 1989
 )
 
-DECENTRAAL_2017 = RuleVersion(
-    id="decentraal-2017",
+DECENTRAAL = RuleVersion(
+    id="decentraal",
     title_nl="Kieswet, gemeenteraad/provinciale staten/algemeen bestuur "
     "(P 7, P 8 met 75%-drempel en unieke grootste gemiddelden)",
     title_en="Elections Act, municipal/provincial/water board (P 7; P 8 "
@@ -76,6 +85,7 @@ DECENTRAAL_2017 = RuleVersion(
     residual_threshold_large=None,
     residual_threshold_small=Fraction(3, 4),
     groups=True,
+    categories=frozenset({"GR", "PS", "AB"}),
 )
 
 DECENTRAAL_KIESDELER = RuleVersion(
@@ -88,28 +98,28 @@ DECENTRAAL_KIESDELER = RuleVersion(
     residual_threshold_small=Fraction(1),
     small_threshold_all_phases=True,
     groups=True,
+    categories=frozenset({"GR", "PS", "AB"}),
+    chosen_by_date=False,  # entry into force unknown here
 )
 
 RULE_VERSIONS: dict[str, RuleVersion] = {
-    rules.id: rules for rules in (TK, DECENTRAAL_2017, DECENTRAAL_KIESDELER)
+    rules.id: rules for rules in (TK, DECENTRAAL, DECENTRAAL_KIESDELER)
 }
-
-NATIONAL = frozenset({"TK", "EP"})
-DECENTRAL = frozenset({"GR", "PS", "AB"})
 
 
 def rules_for(category: str, date: dt.date | None = None) -> RuleVersion:
-    """Return the rule version for an election category on a date.
-
-    The date is accepted for the record: every version implemented here
-    that has a known date of entry into force covers all dates since 2017.
-    """
-    if category in NATIONAL:
-        return TK
-    if category in DECENTRAL:
-        return DECENTRAAL_2017
-    raise ValueError(
-        f"Seat allocation for election category {category!r} is not "
-        "implemented; only TK, EP and the decentral categories "
-        f"({', '.join(sorted(DECENTRAL))}) are."
-    )
+    """Return the rule version in force for a category on a date."""
+    versions = [
+        rules
+        for rules in RULE_VERSIONS.values()
+        if category in rules.categories and rules.chosen_by_date
+        if date is None or rules.in_force_from is None or rules.in_force_from <= date
+    ]
+    if not versions:
+        known = sorted({c for r in RULE_VERSIONS.values() for c in r.categories})
+        raise ValueError(
+            f"Seat allocation for election category {category!r} on "
+            f"{date or 'an unknown date'} is not implemented; only "
+            f"{', '.join(known)} are."
+        )
+    return max(versions, key=lambda r: r.in_force_from or dt.date.min)
