@@ -7,10 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from log_testdata import FOUND, meta_for
 
 from openuitslag.log import Archive, Log, merkle
-from openuitslag.log.entry import Entry, EntryMeta
+from openuitslag.log.entry import Entry, EntryError, EntryMeta
 from openuitslag.log.verify import verify_log
 
 
@@ -135,3 +136,16 @@ def test_a_read_only_copy_opens_without_writing(tmp_path: Path) -> None:
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")}
+
+
+def test_bad_metadata_stores_nothing(
+    tmp_path: Path, files: list[tuple[str, bytes]]
+) -> None:
+    archive = Archive.open(tmp_path)
+    (name, data), (_, more) = files[:2]
+    bad = EntryMeta("TK2023", "Kiesraad", "EML", " ", FOUND)
+
+    with pytest.raises(EntryError, match="source_url of an entry must be non-empty"):
+        archive.add_many([(data, meta_for(name)), (more, bad)])
+    assert archive.log.size == 0
+    assert not any((tmp_path / "archive").rglob("*"))

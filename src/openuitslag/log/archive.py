@@ -90,15 +90,18 @@ class Archive:
         """Store and log several files in one commit (one fsync per file).
 
         Use it for bulk imports; it is much faster than :meth:`add` in a
-        loop, and just as crash-safe.
+        loop, and just as crash-safe. If any item's metadata is invalid,
+        :class:`~openuitslag.log.entry.EntryError` names it and nothing is
+        stored or logged.
         """
-        entries: list[Entry] = []
-        for data, meta in items:
-            digest = hashlib.sha256(data).hexdigest()
-            entry = Entry.of(digest, len(data), meta)
+        # Check every entry before storing anything: all or nothing.
+        pairs = [
+            (data, Entry.of(hashlib.sha256(data).hexdigest(), len(data), meta))
+            for data, meta in items
+        ]
+        for data, _ in pairs:
             self.store.put(data)
-            entries.append(entry)
-        indices = self.log.append(entries)
+        indices = self.log.append([entry for _, entry in pairs])
         return [Logged(i, self.log.entry(i)) for i in indices]
 
     def get(self, sha256: str) -> bytes:
