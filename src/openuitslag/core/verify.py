@@ -122,8 +122,22 @@ def _election_report(
         documents=tuple(sorted((d.info for d in documents), key=_document_order)),
         apportionment=apportionment,
         official=official,
+        list_names=_list_names(documents),
     )
     return report, findings
+
+
+def _list_names(documents: Sequence[Document]) -> dict[int, str]:
+    """Return the lists' names: from the 520, else from any count."""
+    names: dict[int, str] = {}
+    for document in documents:
+        if isinstance(document, Count):
+            for contest in document.contests:
+                names.update(contest.list_names)
+    for document in documents:
+        if isinstance(document, Result):
+            names.update(document.list_names)
+    return {n: name for n, name in names.items() if name}
 
 
 def _document_order(info: DocumentInfo) -> tuple[str, str]:
@@ -147,7 +161,8 @@ def recompute(
     try:
         outcome = compute_outcome(definitions[0], lists, count, official=official)
     except ValueError as exc:
-        return None, [_not_computed(definitions[0], str(exc))]
+        complete = count.info.kind is DocumentKind.EML_510D
+        return None, [_not_computed(definitions[0], str(exc), complete)]
     official_shape = None if official is None else SeatsAndElected.from_result(official)
     apportionment = Apportionment(
         computed=SeatsAndElected(
@@ -172,10 +187,13 @@ def _count_for_seats(documents: Sequence[Document]) -> Count | None:
     return counts[0] if len(counts) == 1 else None
 
 
-def _not_computed(definition: ElectionDefinition, reason: str) -> Finding:
+def _not_computed(
+    definition: ElectionDefinition, reason: str, complete: bool
+) -> Finding:
+    """Say why there are no seats: a notice if the input simply lacks them."""
     return Finding(
         code="seats.not-computed",
-        severity=Severity.WARNING,
+        severity=Severity.WARNING if complete else Severity.NOTICE,
         message_nl=f"De zetelverdeling kon niet worden herberekend: {reason}",
         message_en=f"The seat allocation could not be recomputed: {reason}",
         election=definition.election.id,

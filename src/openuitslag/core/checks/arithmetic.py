@@ -466,18 +466,26 @@ def _no_explanation(stack: Stack, where: Where, r: int, n: int) -> Finding:
     return where.finding(
         "count.difference-unexplained",
         NOTICE,
-        f"Bij {label_nl(row, where)} is voor {nl(n)} stembiljetten geen "
+        f"Bij {label_nl(row, where)} is voor {_ballots_nl(n)} geen "
         f"verklaring gegeven voor het verschil tussen toegelaten kiezers en "
         f"getelde stembiljetten. Sinds 2023 is dat voor het centraal stembureau "
         f"reden om te laten hertellen of na te gaan.",
-        f"At {label_en(row, where)} no explanation was given for {en(n)} "
-        f"ballots of the difference between admitted voters and ballots "
+        f"At {label_en(row, where)} no explanation was given for "
+        f"{_ballots_en(n)} of the difference between admitted voters and ballots "
         f"counted. Since 2023 the central committee has such differences "
         f"recounted or examined.",
         unit=row.id,
         expected=0,
         found=n,
     )
+
+
+def _ballots_nl(n: int) -> str:
+    return "1 stembiljet" if n == 1 else f"{nl(n)} stembiljetten"
+
+
+def _ballots_en(n: int) -> str:
+    return "1 ballot" if n == 1 else f"{en(n)} ballots"
 
 
 def _unexplained(

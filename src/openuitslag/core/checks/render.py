@@ -13,6 +13,7 @@ from html import escape
 
 from openuitslag.core.checks.report import (
     Apportionment,
+    ElectedEntry,
     ElectionReport,
     Report,
     SeatsAndElected,
@@ -100,7 +101,7 @@ h1,h2,h3{line-height:1.2}
 table{border-collapse:collapse;width:100%;margin:1rem 0 2rem}
 caption{text-align:left;font-weight:600;padding:.5rem 0}
 th,td{border:1px solid #bbb;padding:.35rem .5rem;text-align:left;
-vertical-align:top}
+vertical-align:top;overflow-wrap:anywhere}
 th{background:#eef1f5}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 .error{border-left:6px solid #b00020}
@@ -165,7 +166,7 @@ def _election_html(election: ElectionReport) -> str:
     )
     return (
         f"<section><h2>{title}</h2>"
-        f"{_apportionment_html(election.apportionment, election.official)}"
+        f"{_apportionment_html(election)}"
         "<table><caption>Gecontroleerde documenten "
         '<span lang="en">(documents verified)</span></caption>'
         '<thead><tr><th scope="col">Bestand</th><th scope="col">Soort</th>'
@@ -174,9 +175,8 @@ def _election_html(election: ElectionReport) -> str:
     )
 
 
-def _apportionment_html(
-    apportionment: Apportionment | None, official: SeatsAndElected | None
-) -> str:
+def _apportionment_html(election: ElectionReport) -> str:
+    apportionment, official = election.apportionment, election.official
     if apportionment is None:
         return (
             "<p>De zetelverdeling is niet herberekend. "
@@ -198,18 +198,57 @@ def _apportionment_html(
     theirs = official.seats if official else {}
     lists = sorted(set(apportionment.computed.seats) | set(theirs))
     rows = "".join(
-        f'<tr><th scope="row">{n}</th>'
+        f'<tr><th scope="row">{n} {escape(election.list_names.get(n, ""))}</th>'
         f'<td class="n">{apportionment.computed.seats.get(n, 0)}</td>'
         f'<td class="n">{theirs.get(n, 0) if official else "–"}</td></tr>'
         for n in lists
         if apportionment.computed.seats.get(n, 0) or theirs.get(n, 0)
     )
+    return f"{text}{_seats_table(rows)}{_elected_table(apportionment, official)}"
+
+
+def _seats_table(rows: str) -> str:
     return (
-        f"{text}<table><caption>Zetels per lijst "
+        "<table><caption>Zetels per lijst "
         '<span lang="en">(seats per list)</span></caption>'
         '<thead><tr><th scope="col">Lijst</th><th scope="col">Herberekend</th>'
         '<th scope="col">Officieel (520)</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _elected_table(
+    apportionment: Apportionment, official: SeatsAndElected | None
+) -> str:
+    theirs = {
+        (e.list, e.short_code or e.name) for e in (official.elected if official else ())
+    }
+    rows = "".join(
+        f"<tr><td>{e.list}</td><td>{escape(e.name)}</td>"
+        f"<td><code>{escape(e.short_code or '')}</code></td>"
+        f"<td>{_in_official(official, _key(e) in theirs)}</td></tr>"
+        for e in apportionment.computed.elected
+    )
+    return (
+        "<table><caption>Herberekende gekozenen "
+        '<span lang="en">(recomputed elected candidates)</span></caption>'
+        '<thead><tr><th scope="col">Lijst</th><th scope="col">Naam</th>'
+        '<th scope="col">Code</th><th scope="col">In de 520</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _key(entry: ElectedEntry) -> tuple[int, str]:
+    return (entry.list, entry.short_code or entry.name)
+
+
+def _in_official(official: SeatsAndElected | None, present: bool) -> str:
+    if official is None:
+        return "–"
+    return (
+        'ja <span lang="en">(yes)</span>'
+        if present
+        else ('<strong class="bad">nee <span lang="en">(no)</span></strong>')
     )
 
 

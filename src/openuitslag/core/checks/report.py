@@ -105,6 +105,7 @@ class ElectionReport:
     documents: tuple[DocumentInfo, ...]
     apportionment: Apportionment | None = None
     official: SeatsAndElected | None = None
+    list_names: Mapping[int, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, JsonValue]:
         """Return the JSON shape."""
