@@ -1,0 +1,548 @@
+"""Read an EML 510 (Telling / Totaaltelling) into columnar arrays, fast.
+
+A 510 is most of what we read: a kieskring file of a large kieskring has
+about 50 municipalities times 1,100 selections, and the national set has
+about 10,000 stembureaus. Python work per number would make reading the
+slowest part of the portal, so this reader lets libxml2 do the per-number
+work:
+
+1. The columns (lijsten and kandidaten) come from the ``TotalVotes`` (or
+   the only ``ReportingUnitVotes``), read element by element with every
+   check: numbers present, lists and candidates in increasing order.
+2. Each ``ReportingUnitVotes`` whose selections are plain (identifier,
+   then ``ValidVotes``) and exactly those columns goes through one tight
+   loop that only collects the identifiers and the vote texts; all texts
+   of a contest become one ``numpy`` array in a single conversion.
+3. A unit that differs in any way (other selections, as in a 510d whose
+   kieskringen have their own candidates; corrigendum ``Initial*``
+   values; a number that is not a plain count) is read element by element
+   instead, which also finds and locates every problem in it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+
+from openuitslag.core.eml.candidates import (
+    check_increasing,
+    read_contest_identifier,
+    read_list_number,
+)
+from openuitslag.core.eml.header import read_authority, read_election, text_of
+from openuitslag.core.eml.xml import (
+    Context,
+    Element,
+    e,
+    kr,
+    local_name,
+    source_line,
+)
+from openuitslag.core.model import (
+    COUNTER_INDEX,
+    COUNTERS,
+    MISSING,
+    UNCOUNTED_REASONS,
+    Authority,
+    ContestCount,
+    Count,
+    DocumentInfo,
+    Int64Array,
+    ReportingUnit,
+    Tally,
+)
+
+# A selection's key: ("L", list) for a lijst, ("C", list, number) for a
+# kandidaat known by number, ("S", list, short code) for one known by code.
+Key = tuple[str, int] | tuple[str, int, int] | tuple[str, int, str]
+
+_SELECTION = e("Selection")
+_VALID = e("ValidVotes")
+_INITIAL_VALID = kr("InitialValidVotes")
+_AFFILIATION = e("AffiliationIdentifier")
+_CANDIDATE = e("Candidate")
+_CANDIDATE_ID = e("CandidateIdentifier")
+_COUNTER_TAGS: Final = {
+    e("Cast"): False,
+    e("TotalCounted"): False,
+    e("RejectedVotes"): False,
+    e("UncountedVotes"): False,
+    kr("InitialCast"): True,
+    kr("InitialTotalCounted"): True,
+    kr("InitialRejectedVotes"): True,
+    kr("InitialUncountedVotes"): True,
+}
+_REJECTED = {"blanco", "ongeldig"}
+_POSTCODE = re.compile(r"^(?P<name>.*?)\s*\(postcode:\s*(?P<postcode>[^)]*?)\s*\)\s*$")
+
+
+def read_count(ctx: Context, root: Element, info: DocumentInfo) -> Count:
+    """Return the counts of a 510a/b/c/d/q/r/s."""
+    count = ctx.child(root, e("Count"))
+    if count is None:
+        ctx.raise_if_any()
+        raise AssertionError("unreachable")
+    election = ctx.child(count, e("Election"))
+    election = count if election is None else election
+    identity = read_election(ctx, election)
+
+    contests_el = ctx.child(election, e("Contests"))
+    contests = []
+    if contests_el is not None:
+        elements = list(contests_el.iterchildren(e("Contest")))
+        if not elements:
+            ctx.child(contests_el, e("Contest"))
+        contests = [_read_contest(ctx, contest) for contest in elements]
+
+    method = count.find(kr("CountingMethod"))
+    phase = count.find(kr("Phase"))
+    authority = read_authority(ctx, root, required=True)
+    return Count(
+        info=info,
+        election=identity,
+        authority=authority or Authority(id="", name=""),
+        contests=tuple(c for c in contests if c is not None),
+        counting_method=None if method is None else method.get("MethodCode"),
+        phase=None if phase is None else phase.get("PhaseCode"),
+    )
+
+
+def split_postcode(text: str) -> tuple[str, str | None]:
+    """Split ``"Stembureau X (postcode: 1234 AB)"`` into name and postcode."""
+    match = _POSTCODE.match(text)
+    if match is None:
+        return text.strip(), None
+    return match["name"], match["postcode"] or None
+
+
+# -- columns --------------------------------------------------------------
+
+
+@dataclass
+class _Columns:
+    """The selections of a contest: what each column of the tallies is."""
+
+    list_numbers: list[int] = field(default_factory=list)
+    candidate_numbers: list[int] = field(default_factory=list)
+    codes: list[str | None] = field(default_factory=list)
+    list_names: dict[int, str] = field(default_factory=dict)
+    index: dict[Key, int] = field(default_factory=dict)
+    by_code: bool = False
+
+    def add(self, key: Key, list_number: int, number: int, code: str | None) -> None:
+        self.index[key] = len(self.list_numbers)
+        self.list_numbers.append(list_number)
+        self.candidate_numbers.append(number)
+        self.codes.append(code)
+
+
+def _read_columns(ctx: Context, template: Element) -> _Columns:
+    columns = _Columns()
+    current: int | None = None
+    previous_candidate: int | None = None
+    for selection in template.iterchildren(_SELECTION):
+        first = selection[0] if len(selection) else None
+        if first is not None and first.tag == _AFFILIATION:
+            number = read_list_number(ctx, first)
+            if number is None:
+                continue
+            check_increasing(ctx, first, current, number, "list")
+            if ("L", number) in columns.index:
+                continue
+            current, previous_candidate = number, None
+            columns.list_names[number] = text_of(first.find(e("RegisteredName"))) or ""
+            columns.add(("L", number), number, 0, None)
+        elif first is not None and first.tag == _CANDIDATE:
+            previous_candidate = _add_candidate(
+                ctx, columns, selection, first, current, previous_candidate
+            )
+        else:
+            _unsupported_selection(ctx, selection)
+    return columns
+
+
+def _add_candidate(
+    ctx: Context,
+    columns: _Columns,
+    selection: Element,
+    candidate: Element,
+    current: int | None,
+    previous: int | None,
+) -> int | None:
+    if current is None:
+        ctx.add(
+            "eml.list-order",
+            "A kandidaat comes before any lijst.",
+            selection,
+            expected="an AffiliationIdentifier selection first",
+            found="Candidate",
+        )
+        return previous
+    identifier = ctx.child(candidate, e("CandidateIdentifier"))
+    if identifier is None:
+        return previous
+    raw, code = identifier.get("Id"), identifier.get("ShortCode")
+    if raw is None and code:
+        columns.by_code = True
+        if ("S", current, code) in columns.index:
+            _duplicate_selection(ctx, selection, code)
+        columns.add(("S", current, code), current, 0, code)
+        return previous
+    if raw is None:
+        ctx.attribute(identifier, "Id")
+        return previous
+    number = ctx.number(identifier, raw, "candidate number (Id)", code="eml")
+    if number is None:
+        return previous
+    check_increasing(ctx, identifier, previous, number, "candidate")
+    if ("C", current, number) in columns.index:
+        _duplicate_selection(ctx, selection, str(number))
+    columns.add(("C", current, number), current, number, None)
+    return number
+
+
+def _unsupported_selection(ctx: Context, selection: Element) -> None:
+    found = local_name(selection[0].tag) if len(selection) else "nothing"
+    ctx.add(
+        "eml.unsupported-selection",
+        "A selection is neither a lijst nor a kandidaat (referendum options "
+        "are not supported).",
+        selection,
+        expected="AffiliationIdentifier or Candidate",
+        found=found,
+    )
+
+
+def _duplicate_selection(ctx: Context, selection: Element, what: str) -> None:
+    ctx.add(
+        "count.duplicate-selection",
+        f"The kandidaat {what} appears twice in the same lijst.",
+        selection,
+        expected="each kandidaat once",
+        found=what,
+    )
+
+
+# -- one contest ----------------------------------------------------------
+
+
+def _read_contest(ctx: Context, contest: Element) -> ContestCount | None:
+    contest_id, contest_name = read_contest_identifier(ctx, contest)
+    total_el = contest.find(e("TotalVotes"))
+    unit_els = list(contest.iterchildren(e("ReportingUnitVotes")))
+    template = total_el if total_el is not None else (unit_els[0] if unit_els else None)
+    if template is None:
+        ctx.child(contest, e("TotalVotes"), "or a ReportingUnitVotes")
+        return None
+
+    columns = _read_columns(ctx, template)
+    if not columns.list_numbers:
+        ctx.child(template, _SELECTION, "at least one lijst")
+        return None
+    total = None
+    if total_el is not None:
+        total = _read_tallies(ctx, [total_el], columns)
+    units = _read_units(ctx, unit_els)
+    unit_tally = _read_tallies(ctx, unit_els, columns)
+
+    return ContestCount(
+        contest_id=contest_id,
+        contest_name=contest_name,
+        list_numbers=np.array(columns.list_numbers, dtype=np.int32),
+        candidate_numbers=np.array(columns.candidate_numbers, dtype=np.int32),
+        candidate_codes=tuple(columns.codes),
+        list_names=columns.list_names,
+        total=total,
+        units=units,
+        unit_tally=unit_tally,
+    )
+
+
+def _read_units(ctx: Context, unit_els: list[Element]) -> tuple[ReportingUnit, ...]:
+    units = []
+    seen: dict[str, int] = {}
+    for element in unit_els:
+        unit = _read_unit(ctx, element)
+        if unit.id in seen:
+            ctx.add(
+                "eml.duplicate-unit",
+                f"The reporting unit {unit.id} appears more than once "
+                f"(first on line {seen[unit.id]}).",
+                element,
+                expected="each ReportingUnitIdentifier Id once",
+                found=unit.id,
+            )
+        seen.setdefault(unit.id, source_line(element) or 0)
+        units.append(unit)
+    return tuple(units)
+
+
+def _read_unit(ctx: Context, element: Element) -> ReportingUnit:
+    identifier = ctx.child(element, e("ReportingUnitIdentifier"))
+    if identifier is None:
+        return ReportingUnit(id="", name="")
+    name, postcode = split_postcode(identifier.text or "")
+    investigations = {
+        item.get("ReasonCode", ""): (text_of(item) or "").lower() in {"true", "1"}
+        for item in element.iterfind(
+            f"{kr('ReportingUnitInvestigations')}/{kr('Investigation')}"
+        )
+    }
+    return ReportingUnit(
+        id=ctx.attribute(identifier, "Id") or "",
+        name=name,
+        postcode=postcode,
+        type=text_of(element.find(kr("ReportingUnitType"))),
+        investigations=investigations,
+    )
+
+
+# -- the numbers ----------------------------------------------------------
+
+
+class _Rows:
+    """The arrays of a tally being filled, initial values made on demand."""
+
+    def __init__(self, rows: int, selections: int) -> None:
+        self.votes = np.full((rows, selections), MISSING, dtype=np.int64)
+        self.counters = np.full((rows, len(COUNTERS)), MISSING, dtype=np.int64)
+        self.initial_votes: Int64Array | None = None
+        self.initial_counters: Int64Array | None = None
+
+    def initial(self) -> tuple[Int64Array, Int64Array]:
+        if self.initial_votes is None or self.initial_counters is None:
+            self.initial_votes = np.full_like(self.votes, MISSING)
+            self.initial_counters = np.full_like(self.counters, MISSING)
+        return self.initial_votes, self.initial_counters
+
+    def tally(self) -> Tally:
+        return Tally(
+            votes=self.votes,
+            counters=self.counters,
+            initial_votes=self.initial_votes,
+            initial_counters=self.initial_counters,
+        )
+
+
+def _read_tallies(ctx: Context, elements: list[Element], columns: _Columns) -> Tally:
+    width = len(columns.list_numbers)
+    rows = _Rows(len(elements), width)
+    plain = None if columns.by_code or not elements else _plain_row(elements[0])
+    template = None if plain is None else plain[0]
+
+    fast_rows: list[int] = []
+    texts: list[str | None] = []
+    for row, element in enumerate(elements):
+        found = None if template is None else _plain_row(element)
+        if found is not None and found[0] == template:
+            fast_rows.append(row)
+            texts.extend(found[1])
+            _read_counters(ctx, element, rows, row)
+        else:
+            _read_row_slowly(ctx, element, columns, rows, row)
+
+    if fast_rows and not _store_fast(rows, fast_rows, texts, width):
+        for row in fast_rows:
+            _read_row_slowly(ctx, elements[row], columns, rows, row)
+    return rows.tally()
+
+
+def _plain_row(element: Element) -> tuple[list[str | None], list[str | None]] | None:
+    """Return the keys and vote texts of a unit of plain selections.
+
+    A plain selection is an identifier followed by ``ValidVotes`` and
+    nothing else. ``None`` marks where a lijst starts in the keys. Returns
+    None for anything else, which the slow path then reads and explains.
+    This is the hot loop of the reader: keep it free of calls.
+    """
+    keys: list[str | None] = []
+    texts: list[str | None] = []
+    add_key, add_text = keys.append, texts.append
+    try:
+        for selection in element.iterchildren(_SELECTION):
+            first, valid = selection
+            if valid.tag != _VALID:
+                return None
+            if first.tag == _CANDIDATE:
+                identifier = first[0]
+                if identifier.tag != _CANDIDATE_ID:
+                    return None
+                add_key(identifier.get("Id"))
+            elif first.tag == _AFFILIATION:
+                add_key(None)
+                add_key(first.get("Id"))
+            else:
+                return None
+            add_text(valid.text)
+    except (ValueError, IndexError):  # not exactly two children; no identifier
+        return None
+    return keys, texts
+
+
+def _store_fast(
+    rows: _Rows, fast_rows: list[int], texts: list[str | None], width: int
+) -> bool:
+    """Convert all plain-count texts at once; False if any is not one."""
+    if None in texts:
+        return False
+    strings: list[str] = texts  # type: ignore[assignment]  # no None left
+    joined = "".join(strings)
+    if not (joined.isascii() and joined.isdigit()):
+        return False
+    values = np.fromiter(map(int, strings), dtype=np.int64, count=len(strings))
+    rows.votes[fast_rows] = values.reshape(len(fast_rows), width)
+    return True
+
+
+def _read_row_slowly(
+    ctx: Context, element: Element, columns: _Columns, rows: _Rows, row: int
+) -> None:
+    current: int | None = None
+    seen: set[int] = set()
+    for selection in element.iterchildren(_SELECTION):
+        first = selection[0] if len(selection) else None
+        if first is None or first.tag not in (_AFFILIATION, _CANDIDATE):
+            _unsupported_selection(ctx, selection)
+            continue
+        key, current = _key_of(ctx, selection, first, current, columns.by_code)
+        if key is None:
+            continue
+        column = columns.index.get(key)
+        if column is None:
+            _unknown_selection(ctx, selection, key)
+            continue
+        if column in seen:
+            _duplicate_selection(ctx, selection, str(key[-1]))
+        seen.add(column)
+        _read_selection_votes(ctx, selection, rows, row, column)
+    _read_counters(ctx, element, rows, row)
+
+
+def _key_of(
+    ctx: Context,
+    selection: Element,
+    first: Element,
+    current: int | None,
+    by_code: bool,
+) -> tuple[Key | None, int | None]:
+    if first.tag == _AFFILIATION:
+        number = read_list_number(ctx, first)
+        return (None, current) if number is None else (("L", number), number)
+    if current is None:
+        ctx.add(
+            "eml.list-order",
+            "A kandidaat comes before any lijst.",
+            selection,
+            expected="an AffiliationIdentifier selection first",
+            found="Candidate",
+        )
+        return None, current
+    identifier = ctx.child(first, e("CandidateIdentifier"))
+    if identifier is None:
+        return None, current
+    code = identifier.get("ShortCode")
+    if by_code and code:
+        return ("S", current, code), current
+    raw = ctx.attribute(identifier, "Id")
+    if raw is None:
+        return None, current
+    number = ctx.number(identifier, raw, "candidate number (Id)", code="eml")
+    return (None if number is None else ("C", current, number)), current
+
+
+def _unknown_selection(ctx: Context, selection: Element, key: Key) -> None:
+    what = f"lijst {key[1]}"
+    if len(key) == 3:
+        what = f"kandidaat {key[2]} of lijst {key[1]}"
+    ctx.add(
+        "count.unknown-selection",
+        f"The selection ({what}) is not among the selections of the contest's total.",
+        selection,
+        expected="a lijst or kandidaat listed in TotalVotes",
+        found=what,
+    )
+
+
+def _read_selection_votes(
+    ctx: Context, selection: Element, rows: _Rows, row: int, column: int
+) -> None:
+    valid = selection.find(_VALID)
+    if valid is None:
+        ctx.child(selection, _VALID, "the votes of this selection")
+        return
+    value = ctx.text_number(valid, "number of valid votes")
+    if value is not None:
+        rows.votes[row, column] = value
+    initial = selection.find(_INITIAL_VALID)
+    if initial is not None:
+        old = ctx.text_number(initial, "initial number of valid votes")
+        if old is not None:
+            rows.initial()[0][row, column] = old
+
+
+def _read_counters(ctx: Context, element: Element, rows: _Rows, row: int) -> None:
+    found: set[str] = set()
+    for counter in element.iterchildren(*_COUNTER_TAGS):
+        name = _counter_name(ctx, counter)
+        if name is None:
+            continue
+        is_initial = _COUNTER_TAGS[str(counter.tag)]
+        value = ctx.text_number(counter, f"{local_name(counter.tag)} count")
+        if value is None:
+            continue
+        if is_initial:
+            rows.initial()[1][row, COUNTER_INDEX[name]] = value
+            continue
+        if name in found:
+            ctx.add(
+                "count.duplicate-counter",
+                f"The counter {name!r} is given twice.",
+                counter,
+                expected="each counter once",
+                found=name,
+            )
+        found.add(name)
+        rows.counters[row, COUNTER_INDEX[name]] = value
+    _check_required_counters(ctx, element, found)
+
+
+def _counter_name(ctx: Context, counter: Element) -> str | None:
+    tag = local_name(counter.tag).removeprefix("Initial")
+    if tag == "Cast":
+        return "cast"
+    if tag == "TotalCounted":
+        return "total_counted"
+    reason = ctx.attribute(counter, "ReasonCode")
+    allowed = _REJECTED if tag == "RejectedVotes" else set(UNCOUNTED_REASONS)
+    if reason is None:
+        return None
+    if reason not in allowed:
+        ctx.add(
+            "count.unknown-reason",
+            f"The {tag} reason code {reason!r} is not one the schema allows.",
+            counter,
+            expected=", ".join(sorted(allowed)),
+            found=reason,
+        )
+        return None
+    return reason
+
+
+def _check_required_counters(ctx: Context, element: Element, found: set[str]) -> None:
+    for name, tag in (
+        ("cast", "Cast"),
+        ("total_counted", "TotalCounted"),
+        ("blanco", "RejectedVotes ReasonCode='blanco'"),
+        ("ongeldig", "RejectedVotes ReasonCode='ongeldig'"),
+    ):
+        if name not in found:
+            ctx.add(
+                "eml.missing-element",
+                f"The element {local_name(element.tag)} lacks its {tag}.",
+                element,
+                expected=f"a <{tag}> element",
+                found="none",
+            )
