@@ -288,6 +288,9 @@ class Log:
             if path.stat().st_size > length:
                 logger.warning("RECOVER file=%s truncate_to=%d", path, length)
                 os.truncate(path, length)
+        for folder in (self.folder, self.folder / "checkpoints"):
+            for temp in folder.glob(".tmp-*"):
+                temp.unlink(missing_ok=True)  # an atomic write that died
         if self._indexed > size:
             self._forget_index()
 
