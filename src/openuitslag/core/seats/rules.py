@@ -8,11 +8,11 @@ chooses one from the election's category and date.
 Implemented versions (all texts of Kieswet chapter P, BWBR0004627):
 
 ``tk``
-    Tweede Kamer (and, unverified, the European Parliament, which the
-    Kieswet treats the same way in chapter Y): P 7 with the second
-    paragraph: only lists that reached the kiesdeler take part in the
-    residual seats. Lijstengroepen and stellen gelijkluidende lijsten
-    (P 12, P 15–P 18) apply.
+    Tweede Kamer (and the European Parliament, not checked against
+    chapter Y of the Kieswet): P 7 with the second paragraph: only lists
+    that reached the kiesdeler take part in the residual seats.
+    Lijstengroepen and stellen gelijkluidende lijsten (P 12, P 15–P 18)
+    apply.
 ``decentraal``
     Municipal councils, provincial states and water boards (GR, PS, AB):
     19 seats or more, highest averages without a threshold (P 7); fewer
@@ -56,9 +56,8 @@ class RuleVersion:
     residual_threshold_large: Fraction | None
     residual_threshold_small: Fraction
     small_threshold_all_phases: bool = False
-    groups: bool = False  # lijstengroepen over kieskringen (P 12, P 18)
     categories: frozenset[str] = frozenset()
-    in_force_from: dt.date | None = None  # None: since before 2017
+    in_force_from: dt.date | None = None  # None: no date limit modelled
     chosen_by_date: bool = True
 
 
@@ -71,7 +70,6 @@ TK = RuleVersion(
     residual_threshold_large=Fraction(1),
     residual_threshold_small=Fraction(1),
     small_threshold_all_phases=True,
-    groups=True,
     categories=frozenset({"TK", "EP"}),
     in_force_from=dt.date(1989, 11, 1),  # the Kieswet of 1989
 )
@@ -84,7 +82,6 @@ DECENTRAAL = RuleVersion(
     "with the 75 % threshold and unique highest averages)",
     residual_threshold_large=None,
     residual_threshold_small=Fraction(3, 4),
-    groups=True,
     categories=frozenset({"GR", "PS", "AB"}),
 )
 
@@ -97,7 +94,6 @@ DECENTRAAL_KIESDELER = RuleVersion(
     residual_threshold_large=Fraction(1),
     residual_threshold_small=Fraction(1),
     small_threshold_all_phases=True,
-    groups=True,
     categories=frozenset({"GR", "PS", "AB"}),
     chosen_by_date=False,  # entry into force unknown here
 )
