@@ -10,9 +10,12 @@ from __future__ import annotations
 import os
 import shutil
 import struct
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openuitslag.core.errors import Problem
 from openuitslag.log import Archive, Log, LogError
@@ -190,3 +193,45 @@ def test_offsets_that_point_elsewhere(archive: Archive) -> None:
     found = problems(archive)
     assert ("log.offsets-changed", "entry 2") in {(p.code, p.where) for p in found}
     assert "says entry 2 ends at byte" in str(found)
+
+
+@pytest.fixture(scope="module")
+def small_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the folder of a signed log of 21 entries (two checkpoints)."""
+    folder = tmp_path_factory.mktemp("small") / "log"
+    log = Log(folder)
+    for batch in (range(0, 13), range(13, 21)):
+        log.append(
+            [
+                decode(
+                    f'{{"authority":"GM{i:04d}","document_type":"EML 510b",'
+                    f'"election":"GR2022","found_at":"2022-03-17T01:03:04Z",'
+                    f'"sha256":"{i:064x}","size":{i},"source_url":"https://x/{i}",'
+                    f'"v":1,"version":1}}'.encode()
+                )
+                for i in batch
+            ]
+        )
+        log.checkpoint()
+    log.close()
+    return folder
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=st.sampled_from(["entries", "offsets", "tree/0", "tree/2", "checkpoint"]),
+    position=st.integers(min_value=0),
+    bit=st.integers(min_value=0, max_value=7),
+)
+def test_any_flipped_bit_is_found(
+    small_log: Path, name: str, position: int, bit: int
+) -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        copy = Path(temp) / "log"
+        shutil.copytree(small_log, copy)
+        path = copy / name
+        data = bytearray(path.read_bytes())
+        data[position % len(data)] ^= 1 << bit
+        path.write_bytes(bytes(data))
+
+        assert verify_log(Log(copy, create=False)).problems
