@@ -85,6 +85,10 @@ class Outcome:
                 {"list": str(n), "short_code": c.short_code, "name": c.name}
                 for n, c in self.elected
             ],
+            "by_preference": [
+                {"list": str(n), "candidate": who}
+                for n, who in sorted(self.by_preference)
+            ],
             "ties": [t.as_dict() for t in self.ties],
             "steps": [s.as_dict() for s in self.steps],
             "matches_official": self.matches_official,
