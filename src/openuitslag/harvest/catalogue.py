@@ -61,8 +61,11 @@ CREATE TABLE IF NOT EXISTS version (
     authority TEXT,
     document_election TEXT,
     ocr INTEGER NOT NULL DEFAULT 0,
+    number INTEGER NOT NULL DEFAULT 1,
+    logged INTEGER NOT NULL DEFAULT 0,
     UNIQUE (election, municipality, url, member, sha256)
 );
+CREATE INDEX IF NOT EXISTS version_unlogged ON version (logged) WHERE logged = 0;
 CREATE INDEX IF NOT EXISTS version_place ON version (election, municipality);
 CREATE TABLE IF NOT EXISTS finding (
     id INTEGER PRIMARY KEY,
@@ -116,6 +119,7 @@ class Version:
     authority: str | None = None
     document_election: str | None = None
     ocr: bool = False
+    number: int = 1
 
     @classmethod
     def of(cls, kind: Classification, **provenance: object) -> Version:
@@ -281,6 +285,27 @@ class Catalogue:
                 args,
             ).fetchall()
         return [_version(row) for row in rows]
+
+    def unlogged(self) -> list[Version]:
+        """Return the versions not yet appended to the transparency log."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {', '.join(_VERSION_FIELDS)} FROM version"
+                " WHERE logged = 0 ORDER BY id"
+            ).fetchall()
+        return [_version(row) for row in rows]
+
+    def mark_logged(self, versions: Sequence[Version]) -> None:
+        """Note that these versions are in the transparency log."""
+        with self._tx() as db:
+            db.executemany(
+                "UPDATE version SET logged = 1 WHERE election = ? AND"
+                " municipality = ? AND url = ? AND member = ? AND sha256 = ?",
+                [
+                    (v.election, v.municipality, v.url, v.member, v.sha256)
+                    for v in versions
+                ],
+            )
 
     def places(self) -> list[tuple[str, str]]:
         """Return every (election, municipality) with versions or findings."""

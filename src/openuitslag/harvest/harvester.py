@@ -24,7 +24,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from openuitslag.core.digest import sha256_hex
@@ -126,9 +126,8 @@ class Harvester:
         started = time.monotonic()
         with concurrent.futures.ThreadPoolExecutor(self.workers) as pool:
             sites = list(pool.map(self.harvest_site, targets))
+        self.flush_log()
         report = PassReport(sites, time.monotonic() - started)
-        if report.new_versions:
-            self.storage.checkpoint()
         log.info(
             "pass sites=%d requests=%d bytes=%d new=%d errors=%d seconds=%.1f",
             len(sites),
@@ -139,6 +138,15 @@ class Harvester:
             report.seconds,
         )
         return report
+
+    def flush_log(self) -> int:
+        """Log every stored version not yet logged; sign a checkpoint."""
+        versions = self.catalogue.unlogged()
+        if versions:
+            self.storage.log(versions)
+            self.catalogue.mark_logged(versions)
+            self.storage.checkpoint()
+        return len(versions)
 
     def harvest_site(self, target: Target) -> SiteReport:
         """Visit one results page and what it links to."""
@@ -271,9 +279,12 @@ class _Visit:
         earlier = self.h.catalogue.versions(
             self.target.election, self.target.municipality, fetched.url, member
         )
+        if any(v.sha256 == version.sha256 for v in earlier):
+            return
+        version = replace(version, number=len(earlier) + 1)
+        self.h.storage.put(data)
         if not self.h.catalogue.add_version(version):
             return
-        self.h.storage.keep(data, version, len(earlier) + 1)
         self.report.new_versions += 1
         log.info(
             "found url=%s type=%s sha256=%s",

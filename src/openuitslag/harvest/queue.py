@@ -111,8 +111,7 @@ def harvest_site(
         report = harvester.harvest_site(target)
     except HostBusy as exc:
         raise self.retry(countdown=1.0, exc=exc) from exc
-    if report.new_versions:
-        harvester.storage.checkpoint()
+    harvester.flush_log()
     return {
         "election": election,
         "municipality": municipality,

@@ -5,16 +5,23 @@ log (``openuitslag.log.Archive``): stored under its SHA-256 and appended
 to the append-only log with its election, municipality, type, URL, time
 found and version number, so that anyone can later prove it was
 published and never changed.
+
+Bytes are stored as soon as they arrive (from many threads at once); log
+entries are appended in batches, because each commit of the log costs
+several fsyncs. The catalogue marks which versions are logged, so a crash
+between storing and logging is repaired by the next pass.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from openuitslag.harvest.catalogue import Version
 from openuitslag.log import Archive, EntryMeta
+from openuitslag.log.entry import Entry
 
 
 class Storage:
@@ -24,18 +31,20 @@ class Storage:
         self.archive = Archive.open(data_dir)
         self._lock = threading.Lock()
 
-    def keep(self, data: bytes, version: Version, number: int) -> None:
-        """Store and log one version of a file."""
-        meta = EntryMeta(
-            election=version.election,
-            authority=f"GM{version.municipality}",
-            document_type=version.document_type,
-            source_url=version.location,
-            found_at=dt.datetime.fromisoformat(version.found_at),
-            version=number,
-        )
+    def put(self, data: bytes) -> str:
+        """Store bytes under their SHA-256 (safe from many threads)."""
+        return self.archive.store.put(data)
+
+    def log(self, versions: Sequence[Version]) -> None:
+        """Append stored versions to the log, in one commit.
+
+        Appending is idempotent (an entry already in the log is not added
+        again), so versions left unlogged by a crash are simply logged by
+        the next pass.
+        """
+        entries = [Entry.of(v.sha256, v.size, _meta(v)) for v in versions]
         with self._lock:
-            self.archive.add(data, meta)
+            self.archive.log.append(entries)
 
     def get(self, sha256: str) -> bytes:
         """Return stored bytes, checked against their hash."""
@@ -50,3 +59,14 @@ class Storage:
         """Close the log."""
         with self._lock:
             self.archive.close()
+
+
+def _meta(version: Version) -> EntryMeta:
+    return EntryMeta(
+        election=version.election,
+        authority=f"GM{version.municipality}",
+        document_type=version.document_type,
+        source_url=version.location,
+        found_at=dt.datetime.fromisoformat(version.found_at),
+        version=version.number,
+    )
