@@ -50,15 +50,20 @@ SelectionKey = tuple[int, int, str | None]  # list, candidate number, code
 
 def selection_keys(contest: ContestCount) -> list[SelectionKey]:
     """Return a key per selection: (list, candidate number, short code)."""
-    return [
-        (int(ln), int(cn), code)
-        for ln, cn, code in zip(
-            contest.list_numbers,
-            contest.candidate_numbers,
+    return list(
+        zip(
+            contest.list_numbers.tolist(),
+            contest.candidate_numbers.tolist(),
             contest.candidate_codes,
             strict=True,
         )
-    ]
+    )
+
+
+def has_codes(contest: ContestCount) -> bool:
+    """Say whether candidates are named by short code (a 510d)."""
+    codes = contest.candidate_codes
+    return codes.count(None) != len(codes)
 
 
 def describe_nl(key: SelectionKey, contest: ContestCount) -> str:
@@ -282,23 +287,23 @@ def compare_rows(source: Located, copy: Located) -> Iterator[Finding]:
 
 
 def _compare_votes(source: Located, copy: Located) -> Iterator[Finding]:
+    keys = selection_keys(source.contest)
     theirs = {k: i for i, k in enumerate(selection_keys(copy.contest))}
-    by_list = _lists_only(source, copy)
-    for s, key in enumerate(selection_keys(source.contest)):
-        if by_list and (key[1] != 0 or key[2] is not None):
-            continue
-        c = theirs.get(key)
-        ours = int(source.votes[s])
-        other = MISSING if c is None else int(copy.votes[c])
-        if ours in (MISSING, other) or (other == MISSING and ours == 0):
-            continue
-        yield _vote_difference(source, copy, key, ours, other)
+    where = np.array([theirs.get(k, -1) for k in keys], dtype=np.int64)
+    ours = source.votes
+    other = np.where(where >= 0, copy.votes[np.maximum(where, 0)], MISSING)
+    differs = (ours != MISSING) & (ours != other) & ~((other == MISSING) & (ours == 0))
+    if _lists_only(source, copy):
+        differs &= source.contest.list_columns
+    for s in np.flatnonzero(differs):
+        key = keys[int(s)]
+        yield _vote_difference(source, copy, key, int(ours[s]), int(other[s]))
 
 
 def _lists_only(source: Located, copy: Located) -> bool:
     """Say whether candidates cannot be matched (numbers against codes)."""
-    mine = any(code is not None for code in source.contest.candidate_codes)
-    theirs = any(code is not None for code in copy.contest.candidate_codes)
+    mine = has_codes(source.contest)
+    theirs = has_codes(copy.contest)
     return mine != theirs
 
 

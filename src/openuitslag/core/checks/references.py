@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from openuitslag.core.checks.common import CAST, Where, en, nl
-from openuitslag.core.checks.reconcile import area_key
+from openuitslag.core.checks.reconcile import area_key, has_codes
 from openuitslag.core.errors import Severity
 from openuitslag.core.findings import Finding
 from openuitslag.core.model import (
@@ -353,17 +353,14 @@ def _compare_lists(
 def _candidates_per_list(contest: ContestCount) -> dict[int, list[int | None]]:
     """Return the candidate numbers of each list, in count order."""
     result: dict[int, list[int | None]] = {}
-    for ln, cn, code in zip(
-        contest.list_numbers,
-        contest.candidate_numbers,
-        contest.candidate_codes,
-        strict=True,
+    if has_codes(contest):
+        return {}  # identified by short code: order not comparable
+    for ln, cn in zip(
+        contest.list_numbers.tolist(), contest.candidate_numbers.tolist(), strict=True
     ):
-        if code is not None:
-            return {}  # identified by short code: order not comparable
-        entries = result.setdefault(int(ln), [])
+        entries = result.setdefault(ln, [])
         if cn:
-            entries.append(int(cn))
+            entries.append(cn)
     return result
 
 
