@@ -109,7 +109,8 @@ def test_rotation_keeps_old_checkpoints_valid_and_pinned_keys_work(
         "--key",
         new_key,
     )
-    assert wrong.exit_code == 2
+    assert wrong.exit_code == 1
+    assert "FAIL The checkpoint cannot be trusted" in wrong.output
     assert "not signed by a trusted key" in wrong.output
 
 

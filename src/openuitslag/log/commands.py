@@ -29,6 +29,7 @@ from openuitslag.log.storage import Log, LogError
 from openuitslag.log.store import StoreError, store_from_env
 from openuitslag.log.tiles import Fetch, TileLog, export_tiles
 from openuitslag.log.verify import (
+    CheckpointRejected,
     LogSource,
     audit_files,
     load_head,
@@ -149,6 +150,9 @@ def audit_command(
     note = checkpoint_file.read_bytes() if checkpoint_file else None
     try:
         head = load_head(log, note, _verifiers(keys))
+    except CheckpointRejected as exc:
+        click.echo(f"FAIL {exc}")
+        sys.exit(1)
     except LogError as exc:
         _fail(str(exc))
     size = head.checkpoint.size

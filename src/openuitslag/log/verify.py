@@ -326,6 +326,10 @@ def _check_objects(
 # -- auditing files ----------------------------------------------------
 
 
+class CheckpointRejected(LogError):
+    """A checkpoint is forged, signed by an unknown key, or rolled back."""
+
+
 class LogSource(Protocol):
     """What an audit needs from a log: a local :class:`Log` or a TileLog."""
 
@@ -356,7 +360,12 @@ class AuditResult:
 def load_head(
     log: LogSource, note: bytes | None, verifiers: Sequence[Verifier] | None
 ) -> SignedCheckpoint:
-    """Return the checkpoint to audit against, verified; raise LogError."""
+    """Return the checkpoint to audit against, verified.
+
+    Raise :class:`CheckpointRejected` when it is forged, untrusted or
+    covers more than the log holds (a rollback), and :class:`LogError`
+    when there is none.
+    """
     note = note if note is not None else log.latest_checkpoint()
     if note is None:
         raise LogError(f"The log in {log.where} has no signed checkpoint yet.")
@@ -364,9 +373,9 @@ def load_head(
     try:
         head = open_checkpoint(note, keys, log.origin)
     except NoteError as exc:
-        raise LogError(f"The checkpoint cannot be trusted: {exc}") from None
+        raise CheckpointRejected(f"The checkpoint cannot be trusted: {exc}") from None
     if head.checkpoint.size > log.size:
-        raise LogError(
+        raise CheckpointRejected(
             f"The checkpoint covers {head.checkpoint.size} entries but the log "
             f"in {log.where} has only {log.size}: the log was rolled back."
         )
