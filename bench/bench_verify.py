@@ -1,104 +1,296 @@
-"""Benchmark the verifier on the national-scale synthetic TK2021 election.
+"""Benchmark the verifier on the national-scale synthetic election.
 
-Target (issue B): all checks plus the apportionment over ~10,000
-stembureaus in 345 municipal 510b files, 20 kieskring 510c files and the
-510d take at most 10 s on this machine, measured after reading. Reading
-is timed too, but belongs to the reader's own bench.
+Issue B promises that ``openuitslag verify`` checks a whole Tweede Kamer
+election (every stembureau's arithmetic, the reconciliation of all levels,
+seats and elected kandidaten) within 10 seconds once the files are read,
+and asks how that time grows with the input. This bench reads the
+synthetic set at 1/8, 1/4, 1/2 and the full 10,000 stembureaus, times
+``openuitslag.core.verify.verify_documents`` on what was read (reading is
+timed apart, as issue A's bench covers it), and fits the growth: the time
+ratio per doubling of the input and the exponent k of time ∝ size^k.
 
-To show how the time grows, the same checks run on the first 5, 10 and
-all 20 kieskringen of the one set that was read.
-
-    python -m bench verify [--scale 1.0] [--workers 2]
+Every scale runs in a fresh process so its peak memory is its own.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import importlib.util
+import itertools
+import json
+import math
+import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from bench.synthetic import ensure
-from openuitslag.core.model import Count, Document
-from openuitslag.core.read import read_paths
-from openuitslag.core.verify import verify_documents
+import numpy as np
 
+from bench import measure, synthetic
+from bench.measure import MB
+
+SCALES = (0.125, 0.25, 0.5, 1.0)
 TARGET_SECONDS = 10.0
+READ_WORKERS = 2
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench verify")
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--workers", type=int, default=2)
+# ---------------------------------------------------------------------------
+# The measured child process
+
+
+def child(folder: Path, runs: int, workers: int) -> None:
+    """Read a set once, verify it ``runs`` times; print figures as JSON."""
+    from openuitslag.core.read import read_paths
+    from openuitslag.core.verify import verify_documents
+
+    paths = sorted(folder.glob("*.eml.xml"))
+    started = time.perf_counter()
+    read = read_paths(paths, workers=workers)
+    read_seconds = time.perf_counter() - started
+
+    times: list[float] = []
+    cpu: list[float] = []
+    report: Any = None
+    for _ in range(runs):
+        report = None
+        gc.collect()
+        started, started_cpu = time.perf_counter(), measure.cpu_seconds()
+        report = verify_documents(read.documents, read.problems)
+        times.append(time.perf_counter() - started)
+        cpu.append(measure.cpu_seconds() - started_cpu)
+
+    summary = {
+        "read": read_seconds,
+        "documents": len(read.documents),
+        "read_problems": len(read.problems),
+        "times": times,
+        "cpu": cpu,
+        **_summary(report),
+        "own_hwm": measure.own_hwm(),
+    }
+    print(json.dumps(summary))
+
+
+def _summary(report: Any) -> dict[str, Any]:
+    """Return what the report found: severities, top codes and seats."""
+    findings = list(report.findings)
+    severities = Counter(str(f.severity) for f in findings)
+    codes = Counter(f.code for f in findings).most_common(6)
+    seats: dict[str, int] = {}
+    for election in report.elections:
+        apportionment = getattr(election, "apportionment", None)
+        computed = getattr(apportionment, "computed", None)
+        for number, count in getattr(computed, "seats", {}).items():
+            if count:
+                seats[str(number)] = int(count)
+    return {"severities": dict(severities), "codes": codes, "seats": seats}
+
+
+# ---------------------------------------------------------------------------
+# The parent: scales, table, growth
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """The verifier on one scale of the synthetic set."""
+
+    scale: float
+    stations: int
+    size: int  # bytes of the set
+    read: float
+    seconds: float  # median wall of verify_documents
+    cpu: float
+    peak_mb: float
+    output: dict[str, Any]
+
+
+def verifier_available() -> bool:
+    """Say whether the reader and the verifier are there to measure."""
+    try:
+        return all(
+            importlib.util.find_spec(name) is not None
+            for name in ("openuitslag.core.read", "openuitslag.core.verify")
+        )
+    except ModuleNotFoundError:
+        return False
+
+
+def measure_scale(
+    scale: float, runs: int, out: Path, kieskringen: tuple[int, ...] | None
+) -> Measured:
+    """Generate (if needed) and verify one scale in a fresh process."""
+    folder = synthetic.ensure(scale, base=out, kieskringen=kieskringen)
+    manifest = synthetic.read_manifest(folder)
+    assert manifest is not None
+    print(
+        f"  scale ×{scale:g}: {manifest.stations:,} stembureaus, "
+        f"{manifest.bytes / MB:,.0f} MB; reading and verifying …",
+        flush=True,
+    )
+
+    args = ["-m", "bench.bench_verify", "--child", str(folder)]
+    args += ["--runs", str(runs), "--workers", str(READ_WORKERS)]
+    run = measure.run_child(args)
+    output = run.output
+    return Measured(
+        scale=scale,
+        stations=manifest.stations,
+        size=manifest.bytes,
+        read=float(output["read"]),
+        seconds=measure.median(output["times"]),
+        cpu=measure.median(output["cpu"]),
+        peak_mb=run.peak_rss / MB,
+        output=output,
+    )
+
+
+def growth(results: Sequence[Measured]) -> tuple[list[float], float]:
+    """Return the time ratio of each doubling and the fitted exponent k.
+
+    k is the slope of log(time) against log(stembureaus): 1 means time
+    grows in proportion to the input, 2 quadratically.
+    """
+    ratios = [
+        (b.seconds / a.seconds) ** (1 / math.log2(b.stations / a.stations))
+        for a, b in itertools.pairwise(results)
+        if b.stations > a.stations
+    ]
+    if len(results) < 2:
+        return ratios, math.nan
+    sizes = np.log([r.stations for r in results])
+    times = np.log([max(r.seconds, 1e-9) for r in results])
+    slope = float(np.polyfit(sizes, times, 1)[0])
+    return ratios, slope
+
+
+def render(results: Sequence[Measured]) -> str:
+    """Return the table, the growth and the target, judged."""
+    headers = ("scale", "stembureaus", "MB", "read s", "verify s", "verify CPU s",
+               "peak RSS MB", "errors", "warnings", "notices")  # fmt: skip
+    rows = [_cells(r) for r in results]
+    lines = [measure.table(headers, rows)]
+    lines.append(
+        "  verify s / CPU s: median of verify_documents on what was read (reading"
+        f" apart, {READ_WORKERS} workers); peak RSS covers reading and verifying."
+    )
+
+    ratios, slope = growth(results)
+    if ratios:
+        shown = ", ".join(f"{r:.2f}×" for r in ratios)
+        lines.append(
+            f"Growth: time ratio per doubling of the input {shown}; fitted "
+            f"time ∝ stembureaus^{slope:.2f} ({_kind(slope)})."
+        )
+    full = results[-1]
+    lines.append(_findings(full))
+    lines.append(_target(full))
+    return "\n".join(lines)
+
+
+def _cells(r: Measured) -> list[str]:
+    severities = r.output.get("severities", {})
+    return [
+        f"×{r.scale:g}",
+        f"{r.stations:,}",
+        f"{r.size / MB:,.0f}",
+        f"{r.read:.1f}",
+        f"{r.seconds:.2f}",
+        f"{r.cpu:.2f}",
+        f"{r.peak_mb:,.0f}",
+        *(f"{severities.get(s, 0):,}" for s in ("error", "warning", "notice")),
+    ]
+
+
+def _kind(slope: float) -> str:
+    if math.isnan(slope):
+        return "not enough points"
+    if slope < 1.2:
+        return "about linear"
+    if slope < 1.6:
+        return "worse than linear"
+    return "about quadratic or worse"
+
+
+def _findings(r: Measured) -> str:
+    codes = ", ".join(f"{code} × {count:,}" for code, count in r.output["codes"])
+    seats = r.output.get("seats", {})
+    text = f"Findings at ×{r.scale:g}: {codes or 'none'}."
+    if seats:
+        shown = ", ".join(f"{n}: {s}" for n, s in sorted(seats.items(), key=_key))
+        text += f"\nRecomputed seats (list: seats; Σ {sum(seats.values())}): {shown}."
+    if r.output.get("read_problems"):
+        text += f"\nThe reader reported {r.output['read_problems']} problems."
+    return text
+
+
+def _key(item: tuple[str, int]) -> tuple[int, str]:
+    number = item[0]
+    return (int(number), number) if number.isdigit() else (0, number)
+
+
+def _target(r: Measured) -> str:
+    return (
+        f"Target: all checks plus apportionment on the national set in ≤ "
+        f"{TARGET_SECONDS:g} s after reading (scale ×{r.scale:g}): wall "
+        f"{r.seconds:.2f} s → {measure.verdict(r.seconds <= TARGET_SECONDS)} "
+        f"(CPU {r.cpu:.2f} s → {measure.verdict(r.cpu <= TARGET_SECONDS)})"
+    )
+
+
+def _numbers(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(",") if part)
+
+
+def _scales(text: str) -> tuple[float, ...]:
+    return tuple(float(part) for part in text.split(",") if part)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Return the command line's options."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench verify", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--runs", type=int, default=3, help="verify runs per scale")
+    parser.add_argument(
+        "--scales", type=_scales, default=SCALES, help="e.g. 0.125,0.25,0.5,1"
+    )
+    parser.add_argument(
+        "--kieskringen",
+        type=_numbers,
+        default=None,
+        help="limit the synthetic set to these kieskringen, e.g. 9,14 (quick runs)",
+    )
+    parser.add_argument("--out", type=Path, default=synthetic.OUT, help="cache folder")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
-def kieskring_of(document: Document) -> int | None:
-    """Return the kieskring a count belongs to, None for national files."""
-    if not isinstance(document, Count):
-        return None
-    ident = document.authority.id
-    if ident.startswith("HSB"):
-        return int(ident[3:])
-    contest = document.contests[0].contest_id if document.contests else ""
-    return int(contest) if contest.isdigit() else None
-
-
-def subset(documents: list[Document], kieskringen: int) -> list[Document]:
-    """Return the documents of the first kieskringen, and all non-counts."""
-    return [d for d in documents if (k := kieskring_of(d)) is None or k <= kieskringen]
-
-
-def stations(documents: Sequence[Document]) -> int:
-    """Return the number of stembureau rows in the counts."""
-    return sum(
-        sum(u.station_number is not None for c in d.contests for u in c.units)
-        for d in documents
-        if isinstance(d, Count)
-    )
-
-
-def measure(documents: list[Document]) -> tuple[float, int, str]:
-    """Return seconds, findings and the seat verdict of one verification."""
-    started = time.perf_counter()
-    report = verify_documents(documents)
-    seconds = time.perf_counter() - started
-    election = report.elections[0] if report.elections else None
-    if election is None or election.apportionment is None:
-        return seconds, len(report.findings), "not computed"
-    matches = election.apportionment.matches_official
-    verdict = "computed, no 520" if matches is None else f"matches 520: {matches}"
-    return seconds, len(report.findings), verdict
-
-
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(argv)
-    folder = ensure(scale=args.scale)
-
-    started = time.perf_counter()
-    read = read_paths([folder], workers=args.workers)
-    print(
-        f"read {len(read.documents)} documents in "
-        f"{time.perf_counter() - started:.1f} s ({len(read.problems)} problems)"
-    )
-
-    print("| kieskringen | stembureaus | verify s | findings | seats |")
-    print("| ---: | ---: | ---: | ---: | --- |")
-    for kieskringen in (5, 10, 20):
-        documents = subset(read.documents, kieskringen)
-        seconds, findings, verdict = measure(documents)
+    """Print the verifier's time per scale, its growth and the target."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.child:
+        child(args.child, args.runs, args.workers)
+        return
+    if not verifier_available():
         print(
-            f"| {kieskringen} | {stations(documents):,} | {seconds:.2f} | "
-            f"{findings:,} | {verdict} |"
+            "openuitslag.core.read or openuitslag.core.verify is not available "
+            "yet: nothing to measure."
         )
+        return
 
-    full, _, _ = measure(read.documents)
-    ok = full <= TARGET_SECONDS
-    print(
-        f"all checks + apportionment: {full:.2f} s "
-        f"(target ≤ {TARGET_SECONDS:.0f} s): {'OK' if ok else 'TOO SLOW'}"
-    )
-    if not ok:
-        raise SystemExit(1)
+    print("Verifier on the synthetic national set (all checks plus apportionment)")
+    print(f"  machine: {measure.load_note()}")
+    results = [
+        measure_scale(scale, args.runs, args.out, args.kieskringen)
+        for scale in sorted(args.scales)
+    ]
+    print()
+    print(render(results))
 
 
 if __name__ == "__main__":

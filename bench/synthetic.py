@@ -55,7 +55,7 @@ TK2021_ZIP = DATA / "TK2021" / "EML_bestanden_TK2021_deel_1.zip"
 LOCATIONS_ZIP = DATA / "TK2023" / "stemlokalen_TK2023.zip"
 
 # Bump when the output changes, so that cached sets are made again.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SEED = 2021
 NATIONAL_STATIONS = 10_000
 
@@ -101,19 +101,19 @@ CONCENTRATION = 120.0
 # D − H per stembureau: most are equal, some differ by a few ballots.
 DIFFERENCES = np.array([-3, -2, -1, 0, 1, 2, 3])
 DIFFERENCE_ODDS = np.array([0.01, 0.03, 0.08, 0.76, 0.08, 0.03, 0.01])
+# Every difference is explained ("geen verklaring" counts the ballots that
+# are not, so it stays 0): the set is meant to be internally consistent.
 FEWER_REASONS = (  # H < D: ballots missing
     "meegenomen stembiljetten",
     "te weinig uitgereikte stembiljetten",
-    "geen verklaring",
     "andere verklaring",
 )
-FEWER_ODDS = (0.7, 0.1, 0.1, 0.1)
+FEWER_ODDS = (0.75, 0.1, 0.15)
 MORE_REASONS = (  # H > D: ballots too many
     "te veel uitgereikte stembiljetten",
-    "geen verklaring",
     "andere verklaring",
 )
-MORE_ODDS = (0.6, 0.2, 0.2)
+MORE_ODDS = (0.75, 0.25)
 
 IntArray = NDArray[np.int64]
 
