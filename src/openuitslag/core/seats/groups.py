@@ -170,7 +170,8 @@ def resolve_double_elections(
                 if (key, number) != keep:
                     elected[key].remove(number)
             steps.append(_double_step(list_number, who, places, keep, by_key))
-        _refill_all(by_key, elected, seats, refill)
+        added = _refill_all(by_key, elected, seats, refill)
+        steps.extend(_refill_step(list_number, key, new) for key, new in added)
     return steps
 
 
@@ -195,17 +196,33 @@ def _refill_all(
     elected: dict[str, list[int]],
     seats: Mapping[str, int],
     refill: Refill,
-) -> None:
+) -> list[tuple[str, list[int]]]:
     taken = {
         person(c)
         for key, numbers in elected.items()
         for c in by_key[key].candidates
         if c.number in numbers
     }
+    added = []
     for key, numbers in elected.items():
         missing = seats[key] - len(numbers)
         if missing > 0:
-            numbers.extend(refill(by_key[key], taken, missing))
+            new = refill(by_key[key], taken, missing)
+            numbers.extend(new)
+            added.append((key, new))
+    return added
+
+
+def _refill_step(list_number: int, key: str, numbers: list[int]) -> Step:
+    return Step(
+        "P 18 lid 2",
+        f"Lijstengroep {list_number}, lijst van {key}: de vrijgekomen zetel(s) "
+        f"gaan in lijstvolgorde naar kandidaten {numbers}.",
+        f"List group {list_number}, list of {key}: the freed seat(s) go in "
+        f"list order to candidates {numbers}.",
+        {"list": key, "elected": str(numbers)},
+        list_number,
+    )
 
 
 def _double_step(

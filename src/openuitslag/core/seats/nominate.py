@@ -52,6 +52,14 @@ class Nomination:
         return self.seats - len(self.elected)
 
 
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """The list being nominated: its number and its name in the text."""
+
+    number: int
+    name: str
+
+
 def preference_threshold(quota: Fraction, total_seats: int) -> Fraction:
     """Return the preference threshold of P 15: 25 % or 50 % of the quota."""
     share = Fraction(1, 4) if total_seats >= LARGE_BODY else Fraction(1, 2)
@@ -66,21 +74,24 @@ def nominate(
     *,
     lots: Sequence[int] | Lots = (),
     prefer: Preference | None = None,
+    label: str | None = None,
 ) -> Nomination:
     """Elect ``seats`` candidates of one list, in P 15–P 17 order.
 
     ``candidates`` must be in list order. ``lots`` are the candidate
     numbers drawn for a tie at the cut-off (P 16); ``prefer`` may pick the
-    candidate the official result names.
+    candidate the official result names. ``label`` names the list in the
+    explanation when the list number alone is ambiguous (a lijstengroep).
     """
+    where = _Where(list_number, label or str(list_number))
     drawer = lots if isinstance(lots, Lots) else Lots(lots)
     first_tie = len(drawer.ties)
     steps: list[Step] = []
 
     qualified = _qualified(candidates, threshold)
-    preference = _by_preference(list_number, qualified, seats, drawer, prefer, steps)
+    preference = _by_preference(where, qualified, seats, drawer, prefer, steps)
     others = _in_list_order(candidates, preference, seats - len(preference))
-    _explain(list_number, threshold, preference, others, seats, steps)
+    _explain(where, threshold, preference, others, seats, steps)
     ranking = _ranking(candidates, qualified)
     return Nomination(
         list_number,
@@ -103,7 +114,7 @@ def _qualified(
 
 
 def _by_preference(
-    list_number: int,
+    where: _Where,
     qualified: list[CandidateVotes],
     seats: int,
     lots: Lots,
@@ -120,8 +131,8 @@ def _by_preference(
     chosen: list[int] = []
     open_seats = seats - len(sure)
     if len(tied) > open_seats:
-        _draw_candidates(list_number, tied, open_seats, cut, lots, prefer, chosen)
-        steps.append(_tie_step(list_number, tied, open_seats, chosen))
+        _draw_candidates(where.number, tied, open_seats, cut, lots, prefer, chosen)
+        steps.append(_tie_step(where, tied, open_seats, chosen))
     else:
         chosen = list(tied)
     return tuple(sure + chosen)
@@ -151,16 +162,16 @@ def _draw_candidates(
 
 
 def _tie_step(
-    list_number: int, tied: tuple[int, ...], open_seats: int, chosen: list[int]
+    where: _Where, tied: tuple[int, ...], open_seats: int, chosen: list[int]
 ) -> Step:
     return Step(
         "P 16",
-        f"Kandidaten {list(tied)} van lijst {list_number} hebben evenveel "
+        f"Kandidaten {list(tied)} van lijst {where.name} hebben evenveel "
         f"stemmen voor {open_seats} zetel(s); het lot beslist: {chosen}.",
-        f"Candidates {list(tied)} of list {list_number} have equal votes for "
+        f"Candidates {list(tied)} of list {where.name} have equal votes for "
         f"{open_seats} seat(s); lots decide: {chosen}.",
         {"tied": str(list(tied)), "chosen": str(chosen)},
-        list_number,
+        where.number,
     )
 
 
@@ -173,7 +184,7 @@ def _in_list_order(
 
 
 def _explain(
-    list_number: int,
+    where: _Where,
     threshold: Fraction,
     preference: tuple[int, ...],
     others: tuple[int, ...],
@@ -184,26 +195,26 @@ def _explain(
         steps.append(
             Step(
                 "P 15",
-                f"Lijst {list_number}: kandidaten {list(preference)} hebben "
+                f"Lijst {where.name}: kandidaten {list(preference)} hebben "
                 f"meer stemmen dan de voorkeurdrempel {show(threshold)} en "
                 "zijn gekozen, in volgorde van hun stemmen.",
-                f"List {list_number}: candidates {list(preference)} have more "
+                f"List {where.name}: candidates {list(preference)} have more "
                 f"votes than the preference threshold {show(threshold)} and "
                 "are elected, in order of their votes.",
                 {"threshold": show(threshold), "elected": str(list(preference))},
-                list_number,
+                where.number,
             )
         )
     if others:
         steps.append(
             Step(
                 "P 17",
-                f"Lijst {list_number}: de overige zetels gaan naar kandidaten "
+                f"Lijst {where.name}: de overige zetels gaan naar kandidaten "
                 f"{list(others)} in de volgorde van de lijst.",
-                f"List {list_number}: the other seats go to candidates "
+                f"List {where.name}: the other seats go to candidates "
                 f"{list(others)} in list order.",
                 {"elected": str(list(others))},
-                list_number,
+                where.number,
             )
         )
     vacant = seats - len(preference) - len(others)
@@ -211,12 +222,12 @@ def _explain(
         steps.append(
             Step(
                 "P 19a",
-                f"Lijst {list_number}: {vacant} zetel(s) blijven open; er is "
+                f"Lijst {where.name}: {vacant} zetel(s) blijven open; er is "
                 "geen levende kandidaat meer.",
-                f"List {list_number}: {vacant} seat(s) stay open; no living "
+                f"List {where.name}: {vacant} seat(s) stay open; no living "
                 "candidate is left.",
                 {"vacant": vacant},
-                list_number,
+                where.number,
             )
         )
 

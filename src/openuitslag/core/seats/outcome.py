@@ -447,6 +447,7 @@ class _Party:
             self.threshold,
             lots=self.lots,
             prefer=self._prefer(sublist),
+            label=_label(self.number, sublist, len(self.sublists)),
         )
         self.steps.extend(nomination.steps)
         return list(nomination.elected)
@@ -468,6 +469,11 @@ class _Party:
         chosen = free[:count]
         taken.update(person(_candidate(sublist, n)) for n in chosen)
         return chosen
+
+
+def _label(number: int, sublist: SubList, lists_in_group: int) -> str:
+    """Return how the explanation names a list: "6" or "6 (stel 2)"."""
+    return str(number) if lists_in_group == 1 else f"{number} ({sublist.key})"
 
 
 def _group_totals(sublists: list[SubList]) -> dict[str, int]:
