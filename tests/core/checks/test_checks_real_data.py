@@ -9,13 +9,16 @@ when the files are consistent.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
+from openuitslag.core.checks.references import check_against_lists
 from openuitslag.core.checks.report import Report
 from openuitslag.core.errors import Severity
 from openuitslag.core.findings import Finding
+from openuitslag.core.model import CandidateLists, Count, ReadReport
 from openuitslag.core.read import read_paths
 from openuitslag.core.verify import verify_documents
 
@@ -30,8 +33,13 @@ def verify(data_dir: Path, *names: str) -> Report:
 
 
 @pytest.fixture(scope="module")
-def tk2021(data_dir: Path) -> Report:
-    return verify(data_dir, TK2021)
+def tk2021_read(data_dir: Path) -> ReadReport:
+    return read_paths([data_dir / TK2021])
+
+
+@pytest.fixture(scope="module")
+def tk2021(tk2021_read: ReadReport) -> Report:
+    return verify_documents(tk2021_read.documents, tk2021_read.problems)
 
 
 @pytest.fixture(scope="module")
@@ -136,12 +144,18 @@ def test_the_postal_vote_office_is_a_notice_not_an_error(tk2023: Report) -> None
     assert [(f.reporting_unit, f.severity) for f in nbsb] == [("9010", Severity.NOTICE)]
 
 
-def test_consistent_real_files_give_no_errors(tk2021: Report, tk2023: Report) -> None:
-    errors = [
-        f for f in tk2021.findings + tk2023.findings if f.severity is Severity.ERROR
-    ]
+def test_consistent_real_files_give_no_errors(
+    data_dir: Path, tk2021: Report, tk2023: Report
+) -> None:
+    others = verify(
+        data_dir,
+        "TK2023/stemlokalen_TK2023.zip",
+        "PS2023_AB2023/Verkiezingsdefinities_PS2023_AB2023.zip",
+    )
+    findings = tk2021.findings + tk2023.findings + others.findings
 
-    assert errors == []
+    assert [f for f in findings if f.severity is Severity.ERROR] == []
+    assert len(others.elections) == 4  # the four PS2023/AB2023 definitions
 
 
 def test_every_municipality_of_tk2021_is_in_its_kieskring_file(tk2021: Report) -> None:
@@ -179,3 +193,24 @@ def test_tk2021_seats_and_elected_equal_the_official_result(tk2021: Report) -> N
     shape = election.as_dict()["apportionment"]
     assert isinstance(shape, dict) and shape["matches_official"] is True
     assert isinstance(shape["seats"], dict) and shape["seats"]["1"] == 34
+
+
+def test_each_230b_is_compared_with_its_own_kieskring_count(
+    tk2021_read: ReadReport,
+) -> None:
+    documents = tk2021_read.documents
+    counts = [d for d in documents if isinstance(d, Count)]
+    lists = [d for d in documents if isinstance(d, CandidateLists)]
+
+    for document in lists:
+        reversed_ = dataclasses.replace(
+            document, affiliations=document.affiliations[::-1]
+        )
+        findings = check_against_lists(reversed_, counts)
+        files = [f.file or "" for f in findings]
+        if document.contest_id == "20":  # Bonaire has no 510c in deel 1
+            assert files == []
+        else:
+            assert [f.code for f in findings] == ["lists.order-differs"]
+            assert "Telling_TK2021_kieskring_" in files[0]
+    assert len(lists) == 20
