@@ -171,7 +171,7 @@ def resolve_double_elections(
                     elected[key].remove(number)
             steps.append(_double_step(list_number, who, places, keep, by_key))
         added = _refill_all(by_key, elected, seats, refill)
-        steps.extend(_refill_step(list_number, key, new) for key, new in added)
+        steps.extend(_refill_step(list_number, by_key[key], new) for key, new in added)
     return steps
 
 
@@ -213,14 +213,17 @@ def _refill_all(
     return added
 
 
-def _refill_step(list_number: int, key: str, numbers: list[int]) -> Step:
+def _refill_step(list_number: int, sublist: SubList, numbers: list[int]) -> Step:
+    names = {c.number: c.name for c in sublist.candidates}
+    shown = ", ".join(f"{n} ({names.get(n, '?')})" for n in numbers)
+    key = sublist.key
     return Step(
         "P 18 lid 2",
         f"Lijstengroep {list_number}, lijst van {key}: de vrijgekomen zetel(s) "
-        f"gaan in lijstvolgorde naar kandidaten {numbers}.",
+        f"gaan in lijstvolgorde naar kandidaten {shown}.",
         f"List group {list_number}, list of {key}: the freed seat(s) go in "
-        f"list order to candidates {numbers}.",
-        {"list": key, "elected": str(numbers)},
+        f"list order to candidates {shown}.",
+        {"list": key, "elected": shown},
         list_number,
     )
 

@@ -11,7 +11,7 @@ later vacancies follows P 19.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -26,6 +26,7 @@ class CandidateVotes:
     number: int
     votes: int
     deceased: bool = False
+    name: str = ""  # for the explanation only
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,9 @@ def nominate(
     qualified = _qualified(candidates, threshold)
     preference = _by_preference(where, qualified, seats, drawer, prefer, steps)
     others = _in_list_order(candidates, preference, seats - len(preference))
-    _explain(where, threshold, preference, others, seats, steps)
+    names = {c.number: c.name for c in candidates if c.name}
+    _explain(where, threshold, _shown(preference, names), _shown(others, names),
+             seats - len(preference) - len(others), steps)  # fmt: skip
     ranking = _ranking(candidates, qualified)
     return Nomination(
         list_number,
@@ -183,25 +186,30 @@ def _in_list_order(
     return tuple(rest[: max(count, 0)])
 
 
+def _shown(numbers: Sequence[int], names: Mapping[int, str]) -> str:
+    """Return candidate numbers as text, with names where known."""
+    return ", ".join(f"{n} ({names[n]})" if n in names else str(n) for n in numbers)
+
+
 def _explain(
     where: _Where,
     threshold: Fraction,
-    preference: tuple[int, ...],
-    others: tuple[int, ...],
-    seats: int,
+    preference: str,
+    others: str,
+    vacant: int,
     steps: list[Step],
 ) -> None:
     if preference:
         steps.append(
             Step(
                 "P 15",
-                f"Lijst {where.name}: kandidaten {list(preference)} hebben "
-                f"meer stemmen dan de voorkeurdrempel {show(threshold)} en "
-                "zijn gekozen, in volgorde van hun stemmen.",
-                f"List {where.name}: candidates {list(preference)} have more "
-                f"votes than the preference threshold {show(threshold)} and "
-                "are elected, in order of their votes.",
-                {"threshold": show(threshold), "elected": str(list(preference))},
+                f"Lijst {where.name}: kandidaten {preference} hebben meer "
+                f"stemmen dan de voorkeurdrempel {show(threshold)} en zijn "
+                "gekozen, in volgorde van hun stemmen.",
+                f"List {where.name}: candidates {preference} have more votes "
+                f"than the preference threshold {show(threshold)} and are "
+                "elected, in order of their votes.",
+                {"threshold": show(threshold), "elected": preference},
                 where.number,
             )
         )
@@ -210,14 +218,13 @@ def _explain(
             Step(
                 "P 17",
                 f"Lijst {where.name}: de overige zetels gaan naar kandidaten "
-                f"{list(others)} in de volgorde van de lijst.",
+                f"{others} in de volgorde van de lijst.",
                 f"List {where.name}: the other seats go to candidates "
-                f"{list(others)} in list order.",
-                {"elected": str(list(others))},
+                f"{others} in list order.",
+                {"elected": others},
                 where.number,
             )
         )
-    vacant = seats - len(preference) - len(others)
     if vacant > 0:
         steps.append(
             Step(

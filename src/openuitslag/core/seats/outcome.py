@@ -437,6 +437,7 @@ class _Party:
                 c.number or 0,
                 self.totals[person(c)],
                 _is_deceased(self.number, c, self.deceased),
+                c.name,
             )
             for c in sublist.candidates
         ]
