@@ -28,6 +28,12 @@ from openuitslag.log.note import NoteError, Verifier
 from openuitslag.log.storage import Log, LogError
 from openuitslag.log.store import StoreError, store_from_env
 from openuitslag.log.tiles import Fetch, TileLog, export_tiles
+from openuitslag.log.tlogproof import (
+    ProofFileError,
+    check_proof,
+    make_proof,
+    proven_sha256,
+)
 from openuitslag.log.verify import (
     CheckpointRejected,
     LogSource,
@@ -139,13 +145,23 @@ KEY_HELP = (
     "$OPENUITSLAG_DATA_DIR/log).",
 )
 @click.option("--key", "keys", multiple=True, help=KEY_HELP)
+@click.option(
+    "--proof",
+    "proof_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Check against .tlog-proof files instead of a log (needs --key).",
+)
 def audit_command(
     paths: tuple[Path, ...],
     checkpoint_file: Path | None,
     log_path: str | None,
     keys: tuple[str, ...],
+    proof_files: tuple[Path, ...],
 ) -> None:
     """Prove offline that each file is in the log under a signed checkpoint."""
+    if proof_files:
+        _audit_with_proofs(list(_walk(paths)), proof_files, _verifiers(keys))
     log = _open_source(log_path)
     note = checkpoint_file.read_bytes() if checkpoint_file else None
     try:
@@ -169,6 +185,39 @@ def audit_command(
                 f"{e.authority}, {e.document_type}, found {e.found_at}), "
                 f"proven under checkpoint size {size}"
             )
+    click.echo(f"{failed} of the files failed the audit." if failed else "All hold.")
+    sys.exit(1 if failed else 0)
+
+
+def _audit_with_proofs(
+    files: list[Path], proofs: Sequence[Path], keys: list[Verifier] | None
+) -> NoReturn:
+    if not keys:
+        _fail("Checking .tlog-proof files needs the log's key: pass --key.")
+    by_sha256: dict[str, bytes] = {}
+    for path in proofs:
+        try:
+            by_sha256[proven_sha256(path.read_bytes())] = path.read_bytes()
+        except ProofFileError as exc:
+            _fail(f"{path}: {exc}")
+
+    failed = 0
+    for path in files:
+        data = path.read_bytes()
+        proof = by_sha256.get(sha256_hex(data))
+        try:
+            if proof is None:
+                raise ProofFileError("No --proof is for this file (or it changed).")
+            entry, head = check_proof(proof, data, keys)
+        except ProofFileError as exc:
+            failed += 1
+            click.echo(f"FAIL {path}: {exc}")
+            continue
+        click.echo(
+            f"OK   {path}: {entry.election}, {entry.authority}, "
+            f"{entry.document_type}, proven under checkpoint size "
+            f"{head.checkpoint.size}"
+        )
     click.echo(f"{failed} of the files failed the audit." if failed else "All hold.")
     sys.exit(1 if failed else 0)
 
@@ -319,6 +368,13 @@ def keys_command(log_path: str | None) -> None:
 )
 @click.option("--size", type=int, help="Tree size (default: the log's size).")
 @click.option("--from", "old", type=int, help="Consistency proof from this size.")
+@click.option(
+    "--tlog-proof",
+    "as_tlog_proof",
+    is_flag=True,
+    help="Print a self-contained C2SP .tlog-proof (under the latest "
+    "checkpoint) instead of JSON.",
+)
 def proof_command(
     log_path: str | None,
     index: int | None,
@@ -326,12 +382,16 @@ def proof_command(
     file_path: Path | None,
     size: int | None,
     old: int | None,
+    as_tlog_proof: bool,
 ) -> None:
     """Print an inclusion or consistency proof as JSON."""
     log = _open_log(log_path)
     if file_path is not None:
         sha256 = sha256_hex(file_path.read_bytes())
     try:
+        if as_tlog_proof:
+            click.echo(_tlog_proof(log, index, sha256).decode(), nl=False)
+            return
         if old is not None:
             answer = api.consistency_dict(log, old, size)
         elif index is not None:
@@ -356,3 +416,14 @@ def tiles_command(out: Path, log_path: str | None) -> None:
     except LogError as exc:
         _fail(str(exc))
     click.echo(f"Wrote {written} files to {out}; serve it as static files.")
+
+
+def _tlog_proof(log: Log, index: int | None, sha256: str | None) -> bytes:
+    if index is None and sha256 is not None:
+        found = log.find_sha256(sha256)
+        if not found:
+            raise LogError(f"No file with SHA-256 {sha256} is in the log.")
+        index = found[0]
+    if index is None:
+        _fail("Say which entry: --index, --sha256 or --file.")
+    return make_proof(log, index)
