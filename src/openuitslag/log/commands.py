@@ -60,18 +60,16 @@ def _log_folder(log: str | None) -> Path:
 def _open_source(log: str | None) -> LogSource:
     """Return the log to audit: a folder, a tile folder or a tile URL."""
     if log and log.startswith(("http://", "https://")):
-        return _tile_log(TileLog, _http_fetch(log.rstrip("/")), log)
+        return _tile_log(_http_fetch(log.rstrip("/")), log)
     folder = _log_folder(log)
     if not (folder / "size").exists() and (folder / "tile").is_dir():
-        return _tile_log(
-            TileLog, lambda path: (folder / path).read_bytes(), str(folder)
-        )
+        return _tile_log(lambda path: (folder / path).read_bytes(), str(folder))
     return _open_log(log)
 
 
-def _tile_log(kind: type[TileLog], fetch: Fetch, where: str) -> TileLog:
+def _tile_log(fetch: Fetch, where: str) -> TileLog:
     try:
-        return kind(fetch, where)
+        return TileLog(fetch, where)
     except LogError as exc:
         _fail(str(exc))
 
