@@ -139,3 +139,42 @@ def test_admin_change_is_recorded_with_the_user(seeded, admin_client):
     change = UrlChange.objects.get(page=page)
     assert (change.changed_by, change.via) == ("admin", "admin")
     assert change.new_url == "https://www.alblasserdam.nl/tk2023"
+
+
+def test_harvest_from_the_database_registry_imports_the_counts(
+    seeded, tmp_path, monkeypatch
+):
+    from openuitslag.harvest.models import Municipality, ResultsPage
+    from openuitslag.harvest.testing import Site, SiteServer
+    from openuitslag.portal import models as portal
+
+    from .sites import TK2023_EML, flat_list, member
+
+    monkeypatch.setenv("OPENUITSLAG_HARVEST_MIN_INTERVAL", "0")
+    site = Site("0482")
+    flat_list(site)
+    site.put(
+        "/uitslag/Verkiezingsdefinitie_TK2023.eml.xml",
+        member(TK2023_EML, "Verkiezingsdefinitie_TK2023.eml.xml"),
+    )
+    site.resources["/uitslag/"].body = site.resources["/uitslag/"].body.replace(
+        b"</ul>", b'<li><a href="Verkiezingsdefinitie_TK2023.eml.xml">def</a></ul>'
+    )
+    server = SiteServer("127.0.0.21", site).start()
+    page = ResultsPage.objects.create(
+        election="TK2023", municipality=Municipality.objects.get(code="0482")
+    )
+    page.set_url(server.url("/uitslag/"), by="test", via="test")
+    try:
+        out = CliRunner().invoke(
+            main,
+            ["harvest", "--election", "TK2023", "--data-dir", str(tmp_path)],
+        )
+    finally:
+        server.stop()
+
+    assert out.exit_code == 0, out.output
+    assert "1 sites" in out.output and "14 new files" in out.output
+    assert "imported 2 documents" in out.output
+    kinds = set(portal.Document.objects.values_list("kind", flat=True))
+    assert {"110a", "510b"} <= kinds

@@ -88,6 +88,13 @@ def _targets(registry: str | None, election: str | None, municipality: str | Non
     show_default=True,
     help="Sites visited at once (in-process).",
 )
+@click.option(
+    "--import/--no-import",
+    "import_",
+    default=None,
+    help="Import new EML and CSV files into the portal (default: when the "
+    "registry comes from the database).",
+)
 @click.pass_context
 def harvest_group(
     ctx: click.Context,
@@ -99,6 +106,7 @@ def harvest_group(
     registry: str | None,
     data_dir: str | None,
     workers: int,
+    import_: bool | None,
 ) -> None:
     """Fetch every registered results page and keep what is new."""
     if ctx.invoked_subcommand is not None:
@@ -112,9 +120,17 @@ def harvest_group(
             "No results pages are registered for this selection."
         )
 
+    if import_ is None:
+        import_ = registry is None
+    elif import_ and registry is not None:
+        _setup_django()
+
     done = 0
     while True:
+        started = dt.datetime.now(dt.UTC).replace(microsecond=0)
         _one_pass(targets, _data_dir(data_dir), workers)
+        if import_:
+            _import_new(_data_dir(data_dir), started)
         done += 1
         if not watch or (passes is not None and done >= passes):
             return
@@ -163,6 +179,38 @@ def _in_process(targets: list, data_dir: Path, workers: int):  # type: ignore[no
         finally:
             storage.close()
             catalogue.close()
+
+
+def _import_new(data_dir: Path, since: dt.datetime) -> None:
+    """Hand the EML and CSV files found since ``since`` to the import."""
+    from openuitslag.core.sources import Source
+    from openuitslag.harvest.catalogue import Catalogue
+    from openuitslag.harvest.storage import Storage
+    from openuitslag.portal.importer import import_paths
+
+    catalogue = Catalogue(data_dir / "harvest.sqlite3")
+    storage = Storage(data_dir)
+    try:
+        fresh = [
+            v
+            for v in catalogue.versions()
+            if v.found_at >= since.isoformat()
+            and v.document_type.startswith(("EML", "OSV4-3"))
+        ]
+        sources = [Source(v.location, storage.get(v.sha256)) for v in fresh]
+    finally:
+        storage.close()
+        catalogue.close()
+    if not sources:
+        return
+
+    summary = import_paths([], extra=sources)
+    for problem in summary.problems:
+        click.echo(f"import: {problem}", err=True)
+    click.echo(
+        f"imported {len(summary.imported)} documents, skipped "
+        f"{len(summary.skipped)}, {len(summary.problems)} problems"
+    )
 
 
 @harvest_group.command(name="status")
