@@ -71,7 +71,8 @@ def distribute_group(
     remainders = {s.key: s.votes - result[s.key] * quota for s in sublists}
     steps = [_group_quota_step(list_number, total, seats, quota, result)]
     left = seats - sum(result.values())
-    order = _by_remainder(list_number, sublists, remainders, left, lots)
+    order, tie_steps = _by_remainder(list_number, sublists, remainders, left, lots)
+    steps.extend(tie_steps)
     for key in order[:left]:
         result[key] += 1
         steps.append(_group_residual_step(list_number, key, remainders[key]))
@@ -84,14 +85,18 @@ def _by_remainder(
     remainders: Mapping[str, Fraction],
     left: int,
     lots: Lots,
-) -> list[str]:
-    """Return list keys by remainder, breaking a tie at the cut by lot."""
+) -> tuple[list[str], list[Step]]:
+    """Return list keys by remainder, breaking a tie at the cut by lot.
+
+    The lot is drawn between the lists' positions in the group (1 = the
+    first list), which the step spells out as list names.
+    """
     order = sorted(remainders, key=lambda k: -remainders[k])
     if left == 0 or left >= len(order):
-        return order
+        return order, []
     cut = remainders[order[left - 1]]
     if remainders[order[left]] != cut:
-        return order
+        return order, []
 
     index = {s.key: i + 1 for i, s in enumerate(sublists)}
     tied = tuple(index[k] for k in order if remainders[k] == cut)
@@ -108,7 +113,19 @@ def _by_remainder(
         )
         pool.remove(pick)
         chosen.append(sublists[pick - 1].key)
-    return sure + chosen
+    names = [sublists[i - 1].key for i in tied]
+    step = Step(
+        "P 12 lid 5",
+        f"Lijstengroep {list_number}: de lijsten van {', '.join(names)} "
+        f"(posities {list(tied)}) hebben een gelijk overschot ({show(cut)}); "
+        f"het lot beslist: {', '.join(chosen)}.",
+        f"List group {list_number}: the lists of {', '.join(names)} "
+        f"(positions {list(tied)}) have equal remainders ({show(cut)}); "
+        f"lots decide: {', '.join(chosen)}.",
+        {"tied": str(names), "chosen": str(chosen)},
+        list_number,
+    )
+    return sure + chosen, [step]
 
 
 def _group_quota_step(
