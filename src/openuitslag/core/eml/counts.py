@@ -34,6 +34,7 @@ from openuitslag.core.eml.candidates import (
 )
 from openuitslag.core.eml.header import read_authority, read_election, text_of
 from openuitslag.core.eml.xml import (
+    MAX_COUNT,
     Context,
     Element,
     e,
@@ -76,6 +77,7 @@ _COUNTER_TAGS: Final = {
     kr("InitialUncountedVotes"): True,
 }
 _REJECTED = {"blanco", "ongeldig"}
+_MAX_DIGITS: Final = len(str(MAX_COUNT)) - 1
 _POSTCODE = re.compile(r"^(?P<name>.*?)\s*\(postcode:\s*(?P<postcode>[^)]*?)\s*\)\s*$")
 
 
@@ -242,11 +244,13 @@ def _read_contest(ctx: Context, contest: Element) -> ContestCount | None:
     if not columns.list_numbers:
         ctx.child(template, _SELECTION, "at least one lijst")
         return None
+    plain = None if columns.by_code else _plain_row(template)
+    keys = None if plain is None else plain[0]
     total = None
     if total_el is not None:
-        total = _read_tallies(ctx, [total_el], columns)
+        total = _read_tallies(ctx, [total_el], columns, keys)
     units = _read_units(ctx, unit_els)
-    unit_tally = _read_tallies(ctx, unit_els, columns)
+    unit_tally = _read_tallies(ctx, unit_els, columns, keys)
 
     return ContestCount(
         contest_id=contest_id,
@@ -327,17 +331,26 @@ class _Rows:
         )
 
 
-def _read_tallies(ctx: Context, elements: list[Element], columns: _Columns) -> Tally:
+def _read_tallies(
+    ctx: Context,
+    elements: list[Element],
+    columns: _Columns,
+    template: list[str | None] | None,
+) -> Tally:
+    """Return the tally of the given units, one row each.
+
+    ``template`` is the keys of the plain selections that define the
+    columns (None when they are not plain); a unit with exactly those
+    keys takes the fast path.
+    """
     width = len(columns.list_numbers)
     rows = _Rows(len(elements), width)
-    plain = None if columns.by_code or not elements else _plain_row(elements[0])
-    template = None if plain is None else plain[0]
 
     fast_rows: list[int] = []
     texts: list[str | None] = []
     for row, element in enumerate(elements):
         found = None if template is None else _plain_row(element)
-        if found is not None and found[0] == template:
+        if found is not None and found[0] == template and len(found[1]) == width:
             fast_rows.append(row)
             texts.extend(found[1])
             _read_counters(ctx, element, rows, row)
@@ -391,6 +404,8 @@ def _store_fast(
     strings: list[str] = texts  # type: ignore[assignment]  # no None left
     joined = "".join(strings)
     if not (joined.isascii() and joined.isdigit()):
+        return False
+    if max(map(len, strings)) > _MAX_DIGITS:
         return False
     values = np.fromiter(map(int, strings), dtype=np.int64, count=len(strings))
     rows.votes[fast_rows] = values.reshape(len(fast_rows), width)
@@ -491,10 +506,9 @@ def _read_counters(ctx: Context, element: Element, rows: _Rows, row: int) -> Non
             continue
         is_initial = _COUNTER_TAGS[str(counter.tag)]
         value = ctx.text_number(counter, f"{local_name(counter.tag)} count")
-        if value is None:
-            continue
         if is_initial:
-            rows.initial()[1][row, COUNTER_INDEX[name]] = value
+            if value is not None:
+                rows.initial()[1][row, COUNTER_INDEX[name]] = value
             continue
         if name in found:
             ctx.add(
@@ -505,7 +519,8 @@ def _read_counters(ctx: Context, element: Element, rows: _Rows, row: int) -> Non
                 found=name,
             )
         found.add(name)
-        rows.counters[row, COUNTER_INDEX[name]] = value
+        if value is not None:
+            rows.counters[row, COUNTER_INDEX[name]] = value
     _check_required_counters(ctx, element, found)
 
 

@@ -80,7 +80,6 @@ def read_polling_stations(
     if max_votes is not None and text_of(max_votes) is not None:
         electorate = ctx.text_number(max_votes, "electorate (MaxVotes)", "eml")
     stations = tuple(_stations(ctx, contest))
-    _check_unique(ctx, contest, stations)
     return PollingStationList(
         info=info,
         election=identity,
@@ -128,7 +127,8 @@ def _regions(ctx: Context, tree: Element) -> list[Region]:
 
 
 def _stations(ctx: Context, contest: Element) -> list[PollingStation]:
-    stations = []
+    stations: list[PollingStation] = []
+    seen: set[str] = set()
     for place in contest.iterchildren(e("PollingPlace")):
         station = place.find(f".//{e('PollingStation')}")
         if station is None:
@@ -142,9 +142,19 @@ def _stations(ctx: Context, contest: Element) -> list[PollingStation]:
         electorate = None
         if text_of(station) is not None:
             electorate = ctx.text_number(station, "electorate of the stembureau", "eml")
+        station_id = ctx.attribute(station, "Id") or ""
+        if station_id in seen:
+            ctx.add(
+                "eml.duplicate-unit",
+                f"Stembureau {station_id} is listed twice.",
+                station,
+                expected="each PollingStation Id once",
+                found=station_id,
+            )
+        seen.add(station_id)
         stations.append(
             PollingStation(
-                id=ctx.attribute(station, "Id") or "",
+                id=station_id,
                 name=name or "",
                 postcode=postcode,
                 electorate=electorate,
@@ -152,22 +162,6 @@ def _stations(ctx: Context, contest: Element) -> list[PollingStation]:
             )
         )
     return stations
-
-
-def _check_unique(
-    ctx: Context, contest: Element, stations: tuple[PollingStation, ...]
-) -> None:
-    seen: set[str] = set()
-    for station in stations:
-        if station.id in seen:
-            ctx.add(
-                "eml.duplicate-unit",
-                f"Stembureau {station.id} is listed twice.",
-                contest,
-                expected="each PollingStation Id once",
-                found=station.id,
-            )
-        seen.add(station.id)
 
 
 def _empty_station_list(

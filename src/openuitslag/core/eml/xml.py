@@ -30,6 +30,10 @@ NAMESPACES: Final = {"e": EML_NS, "kr": KR_NS, "xal": XAL_NS, "xnl": XNL_NS}
 # everywhere is wrong enough after that.
 MAX_PROBLEMS: Final = 200
 
+# No count in an election comes near this; anything above it is an error
+# in the file, and it keeps every number inside numpy's int64.
+MAX_COUNT: Final = 10**15
+
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _DIGITS = re.compile(r"\s*[0-9]+\s*")
 _NEGATIVE = re.compile(r"\s*-[0-9]+\s*")
@@ -97,6 +101,7 @@ class Context:
     def __init__(self, source: str) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        self.seen: set[tuple[str, int | None, str | None]] = set()
         self.dropped = 0
 
     def add(
@@ -117,6 +122,10 @@ class Context:
         if element is not None:
             where = element_path(element)
             line = line if line is not None else source_line(element)
+        key = (code, line, where)
+        if key in self.seen:
+            return  # the same fault seen again, e.g. by a second pass
+        self.seen.add(key)
         self.problems.append(
             Problem(
                 code=code,
@@ -183,7 +192,17 @@ class Context:
         identifiers and other numbers.
         """
         if value is not None and _DIGITS.fullmatch(value):
-            return int(value)
+            number = int(value)
+            if number <= MAX_COUNT:
+                return number
+            self.add(
+                f"{code}.too-large",
+                f"The {what} is too large to be a real count.",
+                element,
+                expected=f"at most {MAX_COUNT:,}",
+                found=value.strip()[:40],
+            )
+            return None
         if value is None or not value.strip():
             self.add(
                 f"{code}.missing",
