@@ -371,11 +371,12 @@ def _absolute_majority(run: _Run) -> None:
 def _last_award_loser(run: _Run, majority: int) -> _Award | None:
     """Return the award P 9 takes back: the last one, by lot if tied."""
     last = run.awards[-1]
-    block = [
-        a
-        for a in run.awards
-        if a.method == last.method and a.value == last.value and a.number != majority
-    ]
+    block: list[_Award] = []
+    for award in reversed(run.awards):  # the trailing run of equal awards
+        if award.method != last.method or award.value != last.value:
+            break
+        if award.number != majority:
+            block.insert(0, award)
     if not block:
         return None
     tied = tuple(sorted({a.number for a in block}))
