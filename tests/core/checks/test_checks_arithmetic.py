@@ -257,3 +257,21 @@ def test_every_finding_is_collected_not_just_the_first() -> None:
     rows = [Row(f"0482::SB{n}", counters={"geldige stempassen": 0}) for n in range(50)]
 
     assert codes(check_arithmetic(count(rows))) == ["F.201"] * 51
+
+
+def test_a_list_with_0_votes_where_its_share_predicts_many() -> None:
+    rows = [Row(f"HSB14::{n:04d}", candidates=(600, 300, 100)) for n in range(1, 4)]
+    rows.append(Row("HSB14::0531", name="Hendrik-Ido-Ambacht", candidates=(0, 0, 1000)))
+    for row in rows:
+        e = sum(row.candidates)
+        row.counters = {"toegelaten kiezers": e + 1, "geldige stempassen": e + 1}
+
+    findings = check_arithmetic(count(rows, authority="HSB14"))
+
+    zero = [f for f in findings if f.code == "count.list-zero-votes"]
+    assert [(f.reporting_unit, f.list, f.found) for f in zero] == [
+        ("HSB14::0531", 1, 0)
+    ]
+    assert zero[0].expected == 675  # 2700 of 4000 votes, times 1000
+    deviates = {f.list for f in findings if f.code == "count.list-share-deviates"}
+    assert deviates == {2}  # 100 % against 10 %; list 1 is reported as 0

@@ -55,6 +55,11 @@ ERROR, WARNING, NOTICE = Severity.ERROR, Severity.WARNING, Severity.NOTICE
 # least this many were to be expected from the rest of the contest.
 EXPECTED_AT_LEAST = 10
 
+# Support for a list clusters (a party of one town or one community gets
+# 0 elsewhere for good reasons), so 0 votes for a list is worth a notice
+# only when its share in the rest of the file predicts far more.
+LIST_EXPECTED_AT_LEAST = 50
+
 RowCheck = Callable[[Stack, Where], Iterator[Finding]]
 
 
@@ -556,6 +561,87 @@ def _none_where_expected(
     )
 
 
+def list_plausibility(stack: Stack, where: Where) -> Iterator[Finding]:
+    """Control protocol: a list with 0 votes, or far off its average.
+
+    Compared with the rest of the same file: a list that gets 0 votes
+    where its share elsewhere predicts 10 or more, or whose share in a row
+    is 50 percentage points or more off its share in the other rows
+    (rows of at least 100 votes). This is how parties left out when
+    copying (TK2017 Hendrik-Ido-Ambacht) and swapped columns show.
+    """
+    if stack.contest.total is None or len(stack.rows) < 3:
+        return
+    columns = np.flatnonzero(stack.contest.list_columns)
+    votes = np.where(stack.votes == MISSING, 0, stack.votes)[:, columns]
+    e = votes.sum(axis=1)
+    if e[0] == 0:
+        return
+    expected = e[:, None] * (votes[0] / e[0])[None, :]
+    # A list not on the ballot in a row (a 510d's kieskring) is MISSING.
+    on_ballot = stack.votes[:, columns] != MISSING
+    zero = on_ballot & (votes == 0) & (expected >= LIST_EXPECTED_AT_LEAST)
+    rest_e = (e[0] - e)[:, None]
+    rest_share = (votes[0][None, :] - votes) / np.maximum(rest_e, 1)
+    share = votes / np.maximum(e, 1)[:, None]
+    off = (np.abs(share - rest_share) >= 0.5) & (e >= 100)[:, None] & (rest_e > 0)
+    zero[0] = off[0] = False
+    for r, k in zip(*np.nonzero(zero | off), strict=True):
+        yield _list_finding(
+            stack, where, int(r), int(stack.contest.list_numbers[columns[k]]),
+            int(votes[r, k]), float(expected[r, k]), float(rest_share[r, k]),
+            bool(zero[r, k]),
+        )  # fmt: skip
+
+
+def _list_finding(
+    stack: Stack,
+    where: Where,
+    r: int,
+    list_number: int,
+    got: int,
+    expected: float,
+    rest_share: float,
+    zero: bool,
+) -> Finding:
+    row = stack.rows[r]
+    name = stack.contest.list_names.get(list_number, "")
+    lijst = f"lijst {list_number}" + (f" ({name})" if name else "")
+    list_en = f"list {list_number}" + (f" ({name})" if name else "")
+    average = f"{100 * rest_share:.1f}"
+    if zero:
+        return where.finding(
+            "count.list-zero-votes",
+            NOTICE,
+            f"Bij {label_nl(row, where)} heeft {lijst} 0 stemmen, terwijl het "
+            f"aandeel van die lijst in de rest van het bestand er ongeveer "
+            f"{round(expected)} voorspelt. Mogelijk is de lijst niet overgenomen.",
+            f"At {label_en(row, where)} {list_en} has 0 votes, while its share "
+            f"in the rest of the file predicts about {round(expected)}. The list "
+            f"may not have been copied over.",
+            unit=row.id,
+            list_number=list_number,
+            expected=round(expected),
+            found=0,
+        )
+    return where.finding(
+        "count.list-share-deviates",
+        NOTICE,
+        f"Bij {label_nl(row, where)} heeft {lijst} {nl(got)} stemmen; haar "
+        f"aandeel wijkt 50 procentpunt of meer af van de rest van het bestand "
+        f"({average} %). Het controleprotocol vraagt dan na te gaan of de "
+        f"stemmen bij de goede lijst staan.",
+        f"At {label_en(row, where)} {list_en} has {en(got)} votes; its share "
+        f"is 50 percentage points or more off the rest of the file "
+        f"({average} %). The control protocol then asks to check that the "
+        f"votes are on the right list.",
+        unit=row.id,
+        list_number=list_number,
+        expected=f"{average} %",
+        found=got,
+    )
+
+
 ROW_CHECKS: tuple[RowCheck, ...] = (
     admitted_voters,
     list_sum,
@@ -569,4 +655,5 @@ ROW_CHECKS: tuple[RowCheck, ...] = (
     votes_over_electorate,
     explanations,
     missing_where_expected,
+    list_plausibility,
 )
