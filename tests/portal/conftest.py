@@ -46,7 +46,7 @@ STATIC_PLAIN = {
 
 
 def members(archive: Path, names: tuple[str, ...]) -> list[Source]:
-    """Return some files of a bundled zip as sources named as the walker does."""
+    """Return files of a bundled zip as sources named as the walker does."""
     with zipfile.ZipFile(archive) as opened:
         return [Source(f"{archive.name}!{name}", opened.read(name)) for name in names]
 

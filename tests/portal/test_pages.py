@@ -279,3 +279,22 @@ def test_tables_have_captions_and_header_cells(
 
 def test_migrations_are_checked_in(db: None) -> None:
     call_command("makemigrations", "portal", "--check", "--dry-run", verbosity=0)
+
+
+def test_report_window_defaults_to_48_hours_before_the_csb_session(
+    imported: object,
+) -> None:
+    import datetime as dt
+
+    election = m.Election.objects.get(identifier="TK2021")
+    election.csb_session = dt.datetime(2021, 3, 26, 10, tzinfo=dt.UTC)
+    opens, closes = election.report_window
+    assert closes == dt.datetime(2021, 3, 24, 10, tzinfo=dt.UTC)
+    assert opens == election.published_at
+
+
+def test_admin_edits_election_settings(imported: object, admin_client: Client) -> None:
+    election = m.Election.objects.get(identifier="GR2022_Pekela")
+    page = admin_client.get(f"/admin/portal/election/{election.pk}/change/")
+    assert page.status_code == 200
+    assert "csb_session" in page.content.decode()
