@@ -31,4 +31,4 @@ def test_core_does_not_import_django() -> None:
 def test_cli_lists_its_commands() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
-    assert "Usage" in result.output
+    assert "Usage" in result.output and "inspect" in result.output
