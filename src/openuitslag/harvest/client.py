@@ -173,6 +173,17 @@ class Fetched:
         return self.status == 304
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """A final (non-redirect) answer of one request."""
+
+    status: int
+    data: bytes | None
+    validators: Validators
+    content_type: str | None
+    fetched_at: dt.datetime
+
+
 @dataclass
 class SiteBudget:
     """Bytes a site may still send in this pass, and counters for reports."""
@@ -267,12 +278,16 @@ class PoliteClient:
             self._check_target(url, current)
             self._obey_robots(url, current, budget)
             answer = self._with_retries(current, validators, budget)
-            if not isinstance(answer, httpx.URL):
+            if isinstance(answer, _Answer):
                 return Fetched(
                     url=url,
                     final_url=str(current),
+                    status=answer.status,
+                    data=answer.data,
+                    validators=answer.validators,
+                    content_type=answer.content_type,
+                    fetched_at=answer.fetched_at,
                     redirects=tuple(seen[1:]),
-                    **answer,
                 )
             current = answer
             if str(current) in seen:
@@ -314,19 +329,17 @@ class PoliteClient:
             answer = self._with_retries(robots_url, None, budget, ROBOTS_MAX_BYTES)
         except HTTPStatusError as exc:
             status = exc.status or 0
-            if status in (401, 403) or status >= 500:
-                parser.disallow_all = True
-            else:
-                parser.allow_all = True
+            closed = status in (401, 403) or status >= 500
+            parser.parse(["User-agent: *", "Disallow: /"] if closed else [])
             return parser, 0.0
         except TooLarge:
-            parser.allow_all = True
+            parser.parse([])
             return parser, 0.0
 
-        if isinstance(answer, httpx.URL):
-            parser.allow_all = True
+        if not isinstance(answer, _Answer):
+            parser.parse([])
             return parser, 0.0
-        text = (answer["data"] or b"").decode("utf-8", errors="replace")
+        text = (answer.data or b"").decode("utf-8", errors="replace")
         parser.parse(text.splitlines())
         delay = parser.crawl_delay(self.settings.user_agent) or 0.0
         return parser, min(float(delay), self.settings.max_crawl_delay)
@@ -339,7 +352,7 @@ class PoliteClient:
         validators: Validators | None,
         budget: SiteBudget,
         max_bytes: int | None = None,
-    ) -> dict[str, object] | httpx.URL:
+    ) -> _Answer | httpx.URL:
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
             try:
@@ -372,7 +385,7 @@ class PoliteClient:
         validators: Validators | None,
         budget: SiteBudget,
         max_bytes: int | None,
-    ) -> dict[str, object] | httpx.URL:
+    ) -> _Answer | httpx.URL:
         headers = validators.headers() if validators else {}
         limit = min(max_bytes or self.settings.max_file_bytes, budget.limit)
         started = time.monotonic()
@@ -393,7 +406,7 @@ class PoliteClient:
         log.info(
             "GET url=%s status=%s ms=%.0f",
             target,
-            result["status"] if isinstance(result, dict) else "redirect",
+            result.status if isinstance(result, _Answer) else "redirect",
             (time.monotonic() - started) * 1000,
         )
         return result
@@ -412,7 +425,7 @@ class PoliteClient:
         limit: int,
         budget: SiteBudget,
         started: float,
-    ) -> dict[str, object] | httpx.URL:
+    ) -> _Answer | httpx.URL:
         status = response.status_code
         if status in (301, 302, 303, 307, 308) and "location" in response.headers:
             return target.join(response.headers["location"])
@@ -427,15 +440,15 @@ class PoliteClient:
         data = None
         if status != 304:
             data = self._body(target, response, limit, budget, started)
-        return {
-            "status": status,
-            "data": data,
-            "validators": Validators(
+        return _Answer(
+            status=status,
+            data=data,
+            validators=Validators(
                 response.headers.get("etag"), response.headers.get("last-modified")
             ),
-            "content_type": response.headers.get("content-type"),
-            "fetched_at": dt.datetime.now(dt.UTC),
-        }
+            content_type=response.headers.get("content-type"),
+            fetched_at=dt.datetime.now(dt.UTC),
+        )
 
     def _body(
         self,

@@ -68,7 +68,7 @@ def extract_links(page_url: str, data: bytes) -> list[Link]:
         url = urldefrag(urljoin(page_url, href))[0]
         if url not in seen and urlsplit(url).scheme in ("http", "https"):
             seen.add(url)
-            links.append(Link(url, " ".join(anchor.text_content().split())))
+            links.append(Link(url, " ".join("".join(anchor.itertext()).split())))
     return links
 
 

@@ -154,7 +154,12 @@ class Harvester:
         budget = SiteBudget(self.client.settings.max_site_bytes)
         started = time.monotonic()
         with self.site_lock(target.host):
-            _Visit(self, target, budget, report).page(target.url, target.url, 0)
+            try:
+                _Visit(self, target, budget, report).page(target.url, target.url, 0)
+            except Exception as exc:  # a bug of ours must not stop the pass
+                log.exception("site failed url=%s", target.url)
+                report.errors.append(f"{target.url}: internal error: {exc!r}")
+                self.catalogue.add_finding(_internal_error(target, exc))
         report.requests = budget.requests
         report.bytes = budget.used
         report.seconds = time.monotonic() - started
@@ -356,3 +361,17 @@ class _Visit:
                 url=url,
             )
         )
+
+
+def _internal_error(target: Target, exc: Exception) -> HarvestFinding:
+    return HarvestFinding(
+        election=target.election,
+        municipality=target.municipality,
+        code="harvest.internal-error",
+        severity="error",
+        message_nl=f"Het ophalen van {target.url} brak af door een fout in "
+        f"openuitslag ({exc!r}); de beheerders zijn gewaarschuwd.",
+        message_en=f"Harvesting {target.url} stopped on a bug in openuitslag "
+        f"({exc!r}); the operators have been alerted in the log.",
+        url=target.url,
+    )
