@@ -19,11 +19,18 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
-setup: $(VENV)/.synced
+# NL Design System CSS for the portal and axe-core for its accessibility
+# tests, from the npm registry, exactly as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
-## The main job: read the bundled real sample and serve the portal.
+setup: $(VENV)/.synced node_modules/.installed
+
+## The main job: read the bundled real sample and serve the portal
+## on http://127.0.0.1:8000 (idempotent: a second run imports nothing).
 run: setup
-	$(BIN)/openuitslag demo
+	$(BIN)/openuitslag demo --host 127.0.0.1 --port 8000
 
 ## Every check: formatting, lint, types, and the whole test suite.
 test: setup lint typecheck pytest
