@@ -85,7 +85,9 @@ def check_election(documents: Sequence[Document]) -> list[Finding]:
         findings.extend(check_arithmetic(count))
         findings.extend(check_unit_sums(count))
         findings.extend(check_corrigendum(count))
-    findings.extend(check_across_documents(counts))
+    findings.extend(
+        check_across_documents(counts, nbsb_kieskring=_nbsb_kieskring(documents))
+    )
     for document in documents:
         if isinstance(document, ElectionDefinition):
             findings.extend(check_against_definition(document, counts))
@@ -94,6 +96,16 @@ def check_election(documents: Sequence[Document]) -> list[Finding]:
         elif isinstance(document, CandidateLists):
             findings.extend(check_against_lists(document, counts))
     return findings
+
+
+def _nbsb_kieskring(documents: Sequence[Document]) -> str | None:
+    """Return the kieskring the 110a puts the postal-vote office (9010) in."""
+    for document in documents:
+        if isinstance(document, ElectionDefinition):
+            for region in document.regions_of("GEMEENTE"):
+                if region.municipality_code == "9010":
+                    return region.superior_number
+    return None
 
 
 def _by_election(documents: list[Document]) -> dict[str, list[Document]]:

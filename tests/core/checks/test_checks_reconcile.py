@@ -22,6 +22,7 @@ from openuitslag.core.model import (
     Affiliation,
     Candidate,
     CandidateLists,
+    Count,
     DocumentInfo,
     DocumentKind,
     ElectionDefinition,
@@ -231,3 +232,44 @@ def test_recomputed_seats_and_elected_against_the_official_result() -> None:
         ("elected.missing-from-official", 1, "B"),
         ("elected.not-recomputed", 2, "D"),
     }
+
+
+def nbsb_set(nbsb_votes: tuple[int, int, int]) -> list[Count]:
+    """Return a 510c of kieskring 12, the NBSB's 510b and the 510d."""
+    gemeenten = [Row("HSB12::0518", name="'s-Gravenhage")]
+    kieskring = count(
+        gemeenten,
+        kind=DocumentKind.EML_510C,
+        authority="HSB12",
+        authority_name="'s-Gravenhage",
+        source="kieskring.eml.xml",
+    )
+    nbsb = count([Row("9010::SB1", candidates=nbsb_votes)], authority="9010",
+                 authority_name="NBSB", source="Telling_NBSB.eml.xml")  # fmt: skip
+    row = sum_row([gemeenten[0], Row("x", candidates=(5, 5, 5))], "HSB12")
+    central = count([row], kind=DocumentKind.EML_510D, authority="CSB",
+                    source="Totaaltelling.eml.xml")  # fmt: skip
+    return [kieskring, nbsb, central]
+
+
+def test_the_central_count_adds_the_nbsb_to_its_kieskring() -> None:
+    assert check_across_documents(nbsb_set((5, 5, 5)), nbsb_kieskring="12") == []
+
+
+def test_a_wrong_nbsb_addition_is_an_error() -> None:
+    findings = check_across_documents(nbsb_set((5, 5, 6)), nbsb_kieskring="12")
+
+    assert {(f.code, f.list, f.expected, f.found) for f in findings} >= {
+        ("reconcile.votes-differ", 2, 16, 15)
+    }
+    assert "NBSB" in findings[0].message_nl
+
+
+def test_without_the_nbsb_count_the_row_is_a_notice() -> None:
+    kieskring, _, central = nbsb_set((5, 5, 5))
+
+    findings = check_across_documents([kieskring, central], nbsb_kieskring="12")
+
+    assert [(f.code, f.severity, f.reporting_unit) for f in findings] == [
+        ("reconcile.nbsb-not-given", Severity.NOTICE, "HSB12")
+    ]

@@ -15,7 +15,7 @@ only explain the count (electorate, explanations) are warnings.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -37,7 +37,9 @@ from openuitslag.core.model import (
     MISSING,
     ContestCount,
     Count,
+    DocumentKind,
     Int64Array,
+    Tally,
 )
 
 ERROR, WARNING, NOTICE = Severity.ERROR, Severity.WARNING, Severity.NOTICE
@@ -237,12 +239,16 @@ def authority_key(count: Count) -> str:
     return ident.zfill(4) if ident.isdigit() else ident
 
 
-def check_across_documents(counts: Iterable[Count]) -> list[Finding]:
+def check_across_documents(
+    counts: Iterable[Count], *, nbsb_kieskring: str | None = None
+) -> list[Finding]:
     """Compare each document's total with every other copy of it.
 
     A copy is a row for the same area in a document one level up, or the
     total of another document made by the same committee (an EML and an
-    OSV4-3 CSV of the same count).
+    OSV4-3 CSV of the same count). ``nbsb_kieskring`` is the kieskring
+    whose row in the central count also holds the postal votes from
+    abroad (NBSB, region 9010), per the 110a.
     """
     counts = list(counts)
     rows = _rows_by_area(counts)
@@ -255,8 +261,83 @@ def check_across_documents(counts: Iterable[Count]) -> list[Finding]:
             for other in rows.get((count.election.id, authority_key(count)), []):
                 if other.count is count:
                     continue
-                findings.extend(compare_rows(child, other))
+                if _nbsb_added(child, other, nbsb_kieskring):
+                    findings.extend(_compare_with_nbsb(child, other, counts))
+                else:
+                    findings.extend(compare_rows(child, other))
     return findings
+
+
+# -- the postal votes from abroad: added by the central committee ---------
+
+NBSB = "9010"
+
+
+def _nbsb_added(child: Located, copy: Located, kieskring: str | None) -> bool:
+    """Say whether the copy is a central-count row that includes the NBSB."""
+    if kieskring is None or copy.count.info.kind is not DocumentKind.EML_510D:
+        return False
+    if authority_key(child.count) != f"HSB{kieskring.lstrip('0')}":
+        return False
+    return all(area_key(u.id) != NBSB for u in child.contest.units)
+
+
+def _compare_with_nbsb(
+    child: Located, copy: Located, counts: list[Count]
+) -> Iterator[Finding]:
+    nbsb = [
+        Located(c, contest, None)
+        for c in counts
+        if authority_key(c) == NBSB and c.election.id == child.count.election.id
+        for contest in c.contests
+        if contest.total is not None
+    ]
+    if not nbsb:
+        yield _nbsb_not_given(child, copy)
+        return
+    yield from compare_rows(_plus(child, nbsb[0]), copy)
+
+
+def _plus(child: Located, extra: Located) -> Located:
+    """Return the child's total with another document's total added."""
+    theirs = {k: i for i, k in enumerate(selection_keys(extra.contest))}
+    at = np.array([theirs.get(k, -1) for k in selection_keys(child.contest)])
+    added = np.where(at >= 0, extra.votes[np.maximum(at, 0)], 0)
+    votes = np.where(
+        child.votes == MISSING, MISSING, child.votes + np.maximum(added, 0)
+    )
+    both = (child.counters != MISSING) & (extra.counters != MISSING)
+    counters = np.where(both, child.counters + extra.counters, child.counters)
+    total = Tally(votes[None, :], counters[None, :])
+    contest = replace(child.contest, total=total)
+    name = f"{child.name} + {extra.name}"
+    count = replace(
+        child.count,
+        authority=replace(child.count.authority, name=name),
+        info=replace(
+            child.count.info,
+            source=f"{child.count.info.source} + {extra.count.info.source}",
+        ),
+        contests=(contest,),
+    )
+    return Located(count, contest, None)
+
+
+def _nbsb_not_given(child: Located, copy: Located) -> Finding:
+    where = Where.of(copy.count)
+    return where.finding(
+        "reconcile.nbsb-not-given",
+        NOTICE,
+        f"De rij {copy.unit_id} van {copy.count.info.source} bevat ook de "
+        f"briefstemmen uit het buitenland (NBSB), die het centraal stembureau "
+        f"zelf bij {child.name} optelt. Zonder de telling van het NBSB (9010) "
+        f"is deze rij niet met {child.count.info.source} te vergelijken.",
+        f"Row {copy.unit_id} of {copy.count.info.source} also holds the postal "
+        f"votes from abroad (NBSB), which the central committee adds to "
+        f"{child.name} itself. Without the NBSB's count (9010) this row cannot "
+        f"be compared with {child.count.info.source}.",
+        unit=copy.unit_id,
+    )
 
 
 def _rows_by_area(counts: list[Count]) -> dict[tuple[str, str], list[Located]]:
