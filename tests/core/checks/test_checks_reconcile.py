@@ -273,3 +273,16 @@ def test_without_the_nbsb_count_the_row_is_a_notice() -> None:
     assert [(f.code, f.severity, f.reporting_unit) for f in findings] == [
         ("reconcile.nbsb-not-given", Severity.NOTICE, "HSB12")
     ]
+
+
+def test_a_corrigendum_replaces_the_original_in_reconciliation() -> None:
+    original = count(STATIONS, source="Telling.eml.xml")
+    fixed = [Row("0482::SB1"), Row("0482::SB2", candidates=(5, 6, 8))]
+    corrigendum = dataclasses.replace(
+        count(fixed, source="Telling_corrigendum.eml.xml"), phase="corrigendum"
+    )
+    row = sum_row(fixed, "HSB14::0482")
+    kieskring = count([row], kind=DocumentKind.EML_510C, authority="HSB14")
+
+    assert check_across_documents([original, corrigendum, kieskring]) == []
+    assert check_across_documents([original, kieskring]) != []

@@ -251,6 +251,8 @@ def check_across_documents(
     abroad (NBSB, region 9010), per the 110a.
     """
     counts = list(counts)
+    replaced = superseded(counts)
+    counts = [c for c in counts if id(c) not in replaced]
     rows = _rows_by_area(counts)
     findings: list[Finding] = []
     for count in counts:
@@ -266,6 +268,25 @@ def check_across_documents(
                 else:
                     findings.extend(compare_rows(child, other))
     return findings
+
+
+def superseded(counts: Iterable[Count]) -> set[int]:
+    """Return the ids of counts replaced by a corrigendum of their committee.
+
+    Only the corrected numbers are compared with other levels; what the
+    corrigendum changed is reported by the corrigendum check.
+    """
+    corrected = {
+        (c.election.id, authority_key(c), c.info.kind)
+        for c in counts
+        if c.phase == "corrigendum"
+    }
+    return {
+        id(c)
+        for c in counts
+        if c.phase != "corrigendum"
+        and (c.election.id, authority_key(c), c.info.kind) in corrected
+    }
 
 
 # -- the postal votes from abroad: added by the central committee ---------
