@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-from openuitslag.core.model import Candidate
-from openuitslag.core.seats import Lots
+import numpy as np
+import pytest
+
+from openuitslag.core.model import (
+    COUNTERS,
+    MISSING,
+    Affiliation,
+    Authority,
+    Candidate,
+    CandidateLists,
+    ContestCount,
+    Count,
+    DocumentInfo,
+    DocumentKind,
+    ElectionDefinition,
+    ElectionIdentity,
+    ReportingUnit,
+    Tally,
+)
+from openuitslag.core.seats import Lots, compute_outcome
 from openuitslag.core.seats.groups import (
     SubList,
     distribute_group,
     person,
     resolve_double_elections,
 )
+from openuitslag.core.seats.votes import kieskring_number
 
 
 def sublist(kieskring: str, votes: int, people: list[tuple[str, int]]) -> SubList:
@@ -89,3 +108,90 @@ def test_equal_votes_keep_the_candidate_in_the_lowest_kieskring() -> None:
     resolve_double_elections(3, lists, elected, seats, refill_in_list_order(lists))
 
     assert elected == {"kieskring 7": [2], "kieskring 2": [1]}
+
+
+@pytest.mark.parametrize(
+    ("contest_id", "number"),
+    [("9", 9), ("IX", 9), ("XIV", 14), ("II", 2), ("geen", None), ("alle", None)],
+)
+def test_kieskring_numbers_may_be_roman(contest_id: str, number: int | None) -> None:
+    assert kieskring_number(contest_id) == number
+
+
+def provincial_records() -> tuple[ElectionDefinition, list[CandidateLists], Count]:
+    """Two kieskringen I and II (as in Limburg); party 1 is a lijstengroep."""
+    election = ElectionIdentity("PS2023_Voorbeeld", "Provinciale Staten", "PS")
+    authority = Authority("CSB", "Voorbeeld")
+    lead = Candidate(1, initials="A.", last_name="Leider", locality="Heerlen")
+
+    def person_on(number: int, name: str) -> Candidate:
+        return Candidate(number, initials="B.", last_name=name, locality="Venlo")
+
+    lists = []
+    for contest, local in (("I", "Noord"), ("II", "Zuid")):
+        party_1 = Affiliation(
+            1,
+            "Partij",
+            type="lijstengroep",
+            candidates=(
+                lead,
+                person_on(2, f"{local}een"),
+                person_on(3, f"{local}twee"),
+            ),
+        )
+        party_2 = Affiliation(
+            2,
+            "Ander",
+            type="stel gelijkluidende lijsten",
+            belongs_to_set=1,
+            candidates=(person_on(1, "Ander"), person_on(2, "Tweede")),
+        )
+        lists.append(
+            CandidateLists(
+                DocumentInfo(f"230b {contest}", "0" * 64, 0, DocumentKind.EML_230B),
+                election,
+                authority,
+                contest,
+                local,
+                (party_1, party_2),
+            )
+        )
+
+    # columns: list 1, its candidates 1-3, list 2, its candidates 1-2
+    lists_col = [1, 1, 1, 1, 2, 2, 2]
+    numbers = [0, 1, 2, 3, 0, 1, 2]
+    rows = np.array(
+        [[600, 500, 60, 40, 400, 390, 10], [300, 200, 70, 30, 700, 600, 100]],
+        dtype=np.int64,
+    )
+    counters = np.full((2, len(COUNTERS)), MISSING, dtype=np.int64)
+    contest = ContestCount(
+        "alle", None, np.array(lists_col, dtype=np.int32),
+        np.array(numbers, dtype=np.int32), (None,) * 7, {}, None,
+        (ReportingUnit("HSB1", "Kieskring I"), ReportingUnit("HSB2", "Kieskring II")),
+        Tally(rows, counters),
+    )  # fmt: skip
+    count = Count(
+        DocumentInfo("510d", "0" * 64, 0, DocumentKind.EML_510D),
+        election, authority, (contest,),
+    )  # fmt: skip
+    definition = ElectionDefinition(
+        DocumentInfo("110a", "0" * 64, 0, DocumentKind.EML_110A),
+        election, "alle", 4, 50, (),
+    )  # fmt: skip
+    return definition, lists, count
+
+
+def test_a_group_over_roman_kieskringen_elects_its_leader_once() -> None:
+    definition, lists, count = provincial_records()
+
+    outcome = compute_outcome(definition, lists, count)
+
+    # 2000 votes, 4 seats, quota 500: party 1 has 900 (1 full + LR 400),
+    # party 2 has 1100 (2 full + LR 100): LR order 400, 100 -> 2 and 2.
+    assert outcome.seats == {1: 2, 2: 2}
+    assert outcome.list_seats[1] == {"kieskring I": 1, "kieskring II": 1}
+    party_1 = [c.last_name for n, c in outcome.elected if n == 1]
+    assert sorted(party_1) == ["Leider", "Zuideen"]
+    party_2 = [c.last_name for n, c in outcome.elected if n == 2]
+    assert party_2 == ["Ander", "Tweede"]

@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from openuitslag.core.model import Candidate
 from openuitslag.core.seats.explain import Lots, Step, show
+from openuitslag.core.seats.votes import kieskring_number
 
 
 @dataclass
@@ -39,7 +40,7 @@ class SubList:
     @property
     def first_kieskring(self) -> int:
         """Return the lowest kieskring number, for P 18's tie rule."""
-        numbers = [int(k) for k in self.kieskringen if k.isdigit()]
+        numbers = [kieskring_number(k) or 0 for k in self.kieskringen]
         return min(numbers) if numbers else 0
 
 

@@ -44,7 +44,7 @@ from openuitslag.core.seats.nominate import (
     preference_threshold,
 )
 from openuitslag.core.seats.rules import RuleVersion, rules_for
-from openuitslag.core.seats.votes import VoteSource
+from openuitslag.core.seats.votes import VoteSource, kieskring_number
 
 log = logging.getLogger("openuitslag.seats")
 
@@ -215,7 +215,7 @@ def _uncovered_lists(
 
 
 def _kieskring_order(contest_id: str) -> tuple[int, str]:
-    return (int(contest_id), "") if contest_id.isdigit() else (0, contest_id)
+    return kieskring_number(contest_id) or 0, contest_id
 
 
 def _sublist(

@@ -79,23 +79,41 @@ class VoteSource:
     def _row(self, kieskring: str) -> np.ndarray:
         if self.single:
             return _total_row(self.contest)
-        index = self.rows.get(kieskring)
+        number = kieskring_number(kieskring)
+        index = None if number is None else self.rows.get(number)
         if index is None:
             raise ValueError(
                 f"The count {self.count.info.source} has no row for kieskring "
-                f"{kieskring} (HSB{kieskring}); with lists in several "
+                f"{kieskring} (HSB{number or '?'}); with lists in several "
                 "kieskringen the seats need the central count (510d)."
             )
         row: np.ndarray = self.contest.unit_tally.votes[index]
         return row
 
 
-def _rows_by_kieskring(contest: ContestCount) -> dict[str, int]:
-    """Map kieskring number ("9") to the row of unit HSB9."""
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def kieskring_number(contest_id: str) -> int | None:
+    """Return a kieskring's number from its contest id: "9" or "IX"."""
+    if contest_id.isdigit():
+        return int(contest_id)
+    if not contest_id or any(ch not in ROMAN for ch in contest_id):
+        return None
+    values = [ROMAN[ch] for ch in contest_id]
+    total = sum(
+        -v if i + 1 < len(values) and v < values[i + 1] else v
+        for i, v in enumerate(values)
+    )
+    return total
+
+
+def _rows_by_kieskring(contest: ContestCount) -> dict[int, int]:
+    """Map kieskring number (9) to the row of unit HSB9."""
     rows = {}
     for index, unit in enumerate(contest.units):
         if unit.id.startswith("HSB") and unit.id[3:].isdigit():
-            rows[str(int(unit.id[3:]))] = index
+            rows[int(unit.id[3:])] = index
     return rows
 
 
