@@ -12,6 +12,7 @@ from log_testdata import FOUND, meta_for
 
 from openuitslag.log import Archive, Log, merkle
 from openuitslag.log.entry import Entry, EntryError, EntryMeta
+from openuitslag.log.store import LocalObjectStore
 from openuitslag.log.verify import verify_log
 
 
@@ -149,3 +150,17 @@ def test_bad_metadata_stores_nothing(
         archive.add_many([(data, meta_for(name)), (more, bad)])
     assert archive.log.size == 0
     assert not any((tmp_path / "archive").rglob("*"))
+
+
+def test_a_torn_object_is_written_again(
+    tmp_path: Path, files: list[tuple[str, bytes]]
+) -> None:
+    store = LocalObjectStore(tmp_path / "archive")
+    data = files[0][1]
+    digest = store.put_many([data])[0]
+    torn = store.path(digest)
+    torn.chmod(0o644)
+    torn.write_bytes(data[:100])  # what a power loss before the sync leaves
+
+    assert store.put(data) == digest
+    assert store.get(digest) == data

@@ -99,8 +99,7 @@ class Archive:
             (data, Entry.of(hashlib.sha256(data).hexdigest(), len(data), meta))
             for data, meta in items
         ]
-        for data, _ in pairs:
-            self.store.put(data)
+        self.store.put_many([data for data, _ in pairs])
         indices = self.log.append([entry for _, entry in pairs])
         return [Logged(i, self.log.entry(i)) for i in indices]
 

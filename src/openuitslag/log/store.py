@@ -8,17 +8,21 @@ S3-compatible bucket (AWS, MinIO, Ceph, Scaleway, …) sits behind the same
 interface for deployments, via the optional ``boto3`` package.
 
 Local writes are atomic: a temporary file in the same folder, fsync,
-rename, fsync of the folder. A crash leaves either no file or the whole
-file, never a torn one under a real name.
+rename, fsync of the folder. A batch (``put_many``) writes and renames
+every file first and then syncs the filesystem once, which is a hundred
+times faster than a fsync per file; an object a power loss tore before
+that sync is detected by its hash and written again on the next put.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import importlib
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,6 +40,10 @@ class ObjectStore(Protocol):
         """Store ``data`` (if new) and return its SHA-256 in hex."""
         ...
 
+    def put_many(self, items: Sequence[bytes]) -> list[str]:
+        """Store several objects durably at once; return their SHA-256s."""
+        ...
+
     def get(self, sha256: str) -> bytes:
         """Return the bytes stored under ``sha256``; raise StoreError."""
         ...
@@ -49,8 +57,14 @@ class ObjectStore(Protocol):
         ...
 
 
-def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves old or new, whole."""
+def atomic_write(
+    path: Path, data: bytes, mode: int = 0o644, durable: bool = True
+) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves old or new, whole.
+
+    With ``durable=False`` the caller makes the write survive a power
+    loss itself, for example with one :func:`sync_filesystem` for many.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
@@ -58,12 +72,33 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
+
+
+def sync_filesystem(path: Path) -> None:
+    """Flush everything written to the filesystem that holds ``path``.
+
+    One ``syncfs`` (Linux) costs about as much as a single fsync, where
+    storing a thousand files one fsync at a time costs a thousand; other
+    systems fall back to ``sync``.
+    """
+    syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+    if syncfs is None:
+        os.sync()
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if syncfs(fd) != 0:
+            raise OSError(ctypes.get_errno(), f"syncfs failed on {path}")
+    finally:
+        os.close(fd)
 
 
 def fsync_dir(folder: Path) -> None:
@@ -95,10 +130,33 @@ class LocalObjectStore:
     def put(self, data: bytes) -> str:
         """Store ``data`` if it is new; return its SHA-256."""
         digest = hashlib.sha256(data).hexdigest()
-        target = self.path(digest)
-        if not target.exists():
-            atomic_write(target, data, mode=0o444)
+        if not self._intact(digest):
+            atomic_write(self.path(digest), data, mode=0o444)
         return digest
+
+    def put_many(self, items: Sequence[bytes]) -> list[str]:
+        """Store several objects, then make them durable with one sync."""
+        digests = []
+        for data in items:
+            digest = hashlib.sha256(data).hexdigest()
+            if not self._intact(digest):
+                atomic_write(self.path(digest), data, mode=0o444, durable=False)
+            digests.append(digest)
+        if items:
+            sync_filesystem(self.root)
+        return digests
+
+    def _intact(self, sha256: str) -> bool:
+        """Return whether the object is stored whole.
+
+        A power loss before a batch's sync may leave an object empty or
+        torn under its name; such an object is written again.
+        """
+        try:
+            data = self.path(sha256).read_bytes()
+        except FileNotFoundError:
+            return False
+        return hashlib.sha256(data).hexdigest() == sha256
 
     def get(self, sha256: str) -> bytes:
         """Return the stored bytes; raise StoreError if missing."""
@@ -161,6 +219,10 @@ class S3ObjectStore:
                 f"Could not store {digest} at {self.location(digest)}: {exc}"
             ) from None
         return digest
+
+    def put_many(self, items: Sequence[bytes]) -> list[str]:
+        """Store several objects (each PUT is durable on its own)."""
+        return [self.put(data) for data in items]
 
     def get(self, sha256: str) -> bytes:
         """Return the stored bytes; raise StoreError if missing."""
