@@ -186,3 +186,25 @@ def test_registered_url_may_be_a_document_itself(harvester, server):
     harvester.harvest([target])
 
     assert found(harvester.catalogue, target) == {("OSV4-3 CSV", None)}
+
+
+def test_stored_but_unlogged_versions_are_logged_by_the_next_flush(
+    harvester, five_sites
+):
+    target, _, _ = five_sites[2]
+    log = harvester.storage.archive.log
+
+    harvester.harvest_site(target)  # stores and catalogues, as if then killed
+    assert log.size == 0
+    pending = harvester.catalogue.unlogged()
+
+    assert harvester.flush_log() == len(pending) == 6
+    assert harvester.flush_log() == 0
+    assert log.size == 6
+    assert harvester.catalogue.unlogged() == []
+
+    # Killed after the log append but before the catalogue noted it:
+    with harvester.catalogue._tx() as db:
+        db.execute("UPDATE version SET logged = 0")
+    assert harvester.flush_log() == 6
+    assert log.size == 6

@@ -259,7 +259,10 @@ def status_command(
         click.echo(json.dumps({"municipalities": out}, indent=2, ensure_ascii=False))
         return
     for report in reports:
-        _print_status(report, len(findings[(report.election, report.municipality)]))
+        place = findings[(report.election, report.municipality)]
+        _print_status(report, len(place))
+        for finding in place:
+            click.echo(f"  finding {finding.code}: {finding.message_en}")
 
 
 def _print_status(report, findings: int) -> None:  # type: ignore[no-untyped-def]

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openuitslag.harvest.catalogue import Version
+from openuitslag.harvest.registry import cbs_code
 from openuitslag.log import Archive, EntryMeta
 from openuitslag.log.entry import Entry
 
@@ -64,7 +65,7 @@ class Storage:
 def _meta(version: Version) -> EntryMeta:
     return EntryMeta(
         election=version.election,
-        authority=f"GM{version.municipality}",
+        authority=cbs_code(version.municipality) or version.municipality,
         document_type=version.document_type,
         source_url=version.location,
         found_at=dt.datetime.fromisoformat(version.found_at),
