@@ -10,6 +10,7 @@ when the files are consistent.
 from __future__ import annotations
 
 import dataclasses
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from openuitslag.core.checks.report import Report
 from openuitslag.core.errors import Severity
 from openuitslag.core.findings import Finding
 from openuitslag.core.model import CandidateLists, Count, ReadReport
-from openuitslag.core.read import read_paths
+from openuitslag.core.read import read_document, read_paths
 from openuitslag.core.verify import verify_documents
 
 TK2021 = "TK2021/EML_bestanden_TK2021_deel_1.zip"
@@ -214,3 +215,30 @@ def test_each_230b_is_compared_with_its_own_kieskring_count(
             assert [f.code for f in findings] == ["lists.order-differs"]
             assert "Telling_TK2021_kieskring_" in files[0]
     assert len(lists) == 20
+
+
+def test_a_corrigendum_of_alblasserdam_says_what_changed(data_dir: Path) -> None:
+    # The real 510b turned into a corrigendum whose first station's VVD
+    # total was 120 before the correction (it is 121 in the file).
+    with zipfile.ZipFile(data_dir / TK2023_EML) as archive:
+        data = archive.read("Telling_TK2023_gemeente_Alblasserdam.eml.xml")
+    data = data.replace(
+        b"<EventIdentifier></EventIdentifier>",
+        b'<EventIdentifier></EventIdentifier><kr:Phase PhaseCode="corrigendum">'
+        b"</kr:Phase>",
+        1,
+    )
+    first = data.index(b"<ValidVotes>", data.index(b"<ReportingUnitVotes>"))
+    data = (
+        data[:first]
+        + b"<kr:InitialValidVotes>120</kr:InitialValidVotes>"
+        + data[first:]
+    )
+
+    report = verify_documents([read_document(data, "corrigendum.eml.xml")])
+
+    changed = where(report.findings, "corrigendum.changed")
+    assert [(f.reporting_unit, f.list, f.expected, f.found) for f in changed] == [
+        ("0482::SB1", 1, 120, 121)
+    ]
+    assert "van 120 in 121" in changed[0].message_nl
