@@ -241,3 +241,17 @@ def test_crawl_delay_spaces_requests(server, client):
 
     a, b = server.site.requests[-2:]
     assert b.started - a.ended >= 0.9
+
+
+def test_site_byte_budget_stops_a_site_that_sends_too_much(server, client):
+    from openuitslag.harvest.client import SiteBudget
+
+    for name in ("a", "b", "c"):
+        server.site.put(f"/{name}.pdf", b"%PDF" + b"x" * 40_000)
+    budget = SiteBudget(limit=100_000)
+
+    client.fetch(server.url("/a.pdf"), budget=budget)
+    client.fetch(server.url("/b.pdf"), budget=budget)
+    with pytest.raises(TooLarge, match="budget of 100000 bytes"):
+        client.fetch(server.url("/c.pdf"), budget=budget)
+    assert budget.requests == 4  # robots.txt and three files
