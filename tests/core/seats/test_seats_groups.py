@@ -28,7 +28,7 @@ from openuitslag.core.seats.groups import (
     person,
     resolve_double_elections,
 )
-from openuitslag.core.seats.votes import kieskring_number
+from openuitslag.core.seats.votes import VoteSource, kieskring_number
 
 
 def sublist(kieskring: str, votes: int, people: list[tuple[str, int]]) -> SubList:
@@ -195,3 +195,52 @@ def test_a_group_over_roman_kieskringen_elects_its_leader_once() -> None:
     assert sorted(party_1) == ["Leider", "Zuideen"]
     party_2 = [c.last_name for n, c in outcome.elected if n == 2]
     assert party_2 == ["Ander", "Tweede"]
+
+
+def code_count(codes: list[str], votes: list[int]) -> tuple[ContestCount, np.ndarray]:
+    row = np.array([[sum(votes), *votes]], dtype=np.int64)
+    contest = ContestCount(
+        "alle", None, np.ones(len(codes) + 1, dtype=np.int32),
+        np.zeros(len(codes) + 1, dtype=np.int32), (None, *codes), {}, None,
+        (ReportingUnit("HSB1", "Kieskring 1"),),
+        Tally(row, np.full((1, len(COUNTERS)), MISSING, dtype=np.int64)),
+    )  # fmt: skip
+    return contest, row
+
+
+def source_for(contest: ContestCount) -> VoteSource:
+    count = Count(
+        DocumentInfo("510d", "0" * 64, 0, DocumentKind.EML_510D),
+        ElectionIdentity("TK2021", "TK", "TK"), Authority("CSB", "NL"), (contest,),
+    )  # fmt: skip
+    return VoteSource(count, single_kieskring=False)
+
+
+def test_short_codes_are_matched_by_name_in_any_column_order() -> None:
+    contest, _ = code_count(["YeşilgözZegerD", "WoutB", "VosTG1"], [300, 200, 100])
+    candidates = (
+        Candidate(1, initials="B.", prefix="van 't", last_name="Wout"),
+        Candidate(2, initials="T.G.", last_name="Vos"),
+        Candidate(3, initials="D.", last_name="Yeşilgöz-Zegerius"),
+    )
+
+    found = source_for(contest).votes("1", 1, candidates)
+
+    assert found.by_number == {1: 200, 2: 100, 3: 300}
+    assert found.codes == {1: "WoutB", 2: "VosTG1", 3: "YeşilgözZegerD"}
+    assert found.unmatched == found.by_order == []
+
+
+def test_a_name_that_fits_two_codes_is_matched_by_order_and_noted() -> None:
+    contest, _ = code_count(["JansenJ", "JansenJ1", "PietersP"], [30, 20, 10])
+    candidates = (
+        Candidate(1, initials="J.", last_name="Jansen"),
+        Candidate(2, initials="J.", last_name="Jansen"),
+        Candidate(3, initials="Q.", last_name="Quist"),
+    )
+
+    found = source_for(contest).votes("1", 1, candidates)
+
+    assert found.by_number == {1: 30, 2: 20}
+    assert found.by_order == ["Jansen, J. = JansenJ", "Jansen, J. = JansenJ1"]
+    assert found.unmatched == ["Quist, Q."]

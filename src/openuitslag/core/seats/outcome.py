@@ -185,6 +185,12 @@ def _parties(
                 f"kieskring {kieskring}) were not found in {count.info.source}."
                 for name in found.unmatched
             )
+            notes.extend(
+                f"Kandidaat {pair} (lijst {affiliation.number}, kieskring "
+                f"{kieskring}): the name fits several ShortCodes in "
+                f"{count.info.source}; the first in the file's order was taken."
+                for pair in found.by_order
+            )
     notes.extend(_uncovered_lists(source, parties, count))
     return {n: list(subs.values()) for n, subs in sorted(parties.items())}, notes
 

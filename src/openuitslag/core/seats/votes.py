@@ -28,6 +28,7 @@ class KieskringVotes:
     by_number: dict[int, int] = field(default_factory=dict)
     codes: dict[int, str] = field(default_factory=dict)
     unmatched: list[str] = field(default_factory=list)
+    by_order: list[str] = field(default_factory=list)  # name fitted 2+ codes
 
 
 class VoteSource:
@@ -172,6 +173,7 @@ def _match_codes(
         options = _options(candidate, free)
         if options:
             _assign(candidate, options[0], free, row, found)
+            found.by_order.append(f"{candidate.name} = {options[0]}")
         else:
             found.unmatched.append(candidate.name)
 
