@@ -111,3 +111,16 @@ def test_a_missing_path_exits_2(tmp_path: Path) -> None:
     status, _ = run(str(tmp_path / "absent.zip"))
 
     assert status == 2
+
+
+def test_min_severity_leaves_out_notices_but_not_the_exit_status(
+    data_dir: Path,
+) -> None:
+    status, output = run(
+        str(data_dir / TK2023_EML), "--format", "json", "--min-severity", "warning"
+    )
+
+    report = json.loads(output)
+    assert status == 0
+    assert report["findings"] == []
+    assert report["summary"]["notice"] == 0

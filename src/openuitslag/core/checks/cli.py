@@ -16,7 +16,7 @@ import click
 
 from openuitslag.core.checks.render import render_html, render_json, render_text
 from openuitslag.core.checks.report import Report
-from openuitslag.core.errors import InputError
+from openuitslag.core.errors import InputError, Severity
 
 log = logging.getLogger("openuitslag.verify")
 
@@ -44,8 +44,20 @@ EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
     "--workers", type=click.IntRange(min=1), default=1, show_default=True,
     help="Read files in this many processes.",
 )  # fmt: skip
+@click.option(
+    "--min-severity",
+    type=click.Choice(["error", "warning", "notice"]),
+    default="notice",
+    show_default=True,
+    help="Leave out findings below this severity (the exit status still "
+    "counts every error).",
+)
 def verify_command(
-    paths: tuple[Path, ...], output_format: str, output: Path | None, workers: int
+    paths: tuple[Path, ...],
+    output_format: str,
+    output: Path | None,
+    workers: int,
+    min_severity: str,
 ) -> None:
     """Check election files (EML_NL, OSV4-3 CSV; files, folders or zips).
 
@@ -60,8 +72,10 @@ def verify_command(
     except InputError as exc:
         click.echo(f"openuitslag verify: {exc}", err=True)
         sys.exit(EXIT_UNUSABLE)
-    _write(RENDERERS[output_format](report), output)
-    sys.exit(exit_status(report))
+    status = exit_status(report)
+    shown = report.at_least(Severity(min_severity))
+    _write(RENDERERS[output_format](shown), output)
+    sys.exit(status)
 
 
 def exit_status(report: Report) -> int:

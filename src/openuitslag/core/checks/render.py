@@ -67,10 +67,17 @@ def _election_text(election: ElectionReport) -> list[str]:
             f"  Herberekende zetels {state} officiële uitslag / official result"
         )
         lines.extend(
-            f"    lijst {n}: {s}" for n, s in sorted(a.computed.seats.items()) if s
+            f"    lijst {n}{_name(election, n)}: {s}"
+            for n, s in sorted(a.computed.seats.items())
+            if s
         )
     lines.append("")
     return lines
+
+
+def _name(election: ElectionReport, number: int) -> str:
+    name = election.list_names.get(number)
+    return f" {name}" if name else ""
 
 
 def _finding_text(finding: Finding) -> list[str]:

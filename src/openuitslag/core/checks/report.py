@@ -12,7 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from openuitslag.core.errors import Severity
-from openuitslag.core.findings import Finding, JsonValue, has_errors, sort_findings
+from openuitslag.core.findings import (
+    SEVERITY_ORDER,
+    Finding,
+    JsonValue,
+    has_errors,
+    sort_findings,
+)
 from openuitslag.core.model import DocumentInfo, Result
 
 
@@ -147,6 +153,12 @@ class Report:
     def usable(self) -> bool:
         """Say whether there was anything to verify at all."""
         return bool(self.elections)
+
+    def at_least(self, severity: Severity) -> Report:
+        """Return the report with only findings of this severity or worse."""
+        limit = SEVERITY_ORDER[severity]
+        kept = [f for f in self.findings if SEVERITY_ORDER[f.severity] <= limit]
+        return Report(elections=self.elections, findings=kept)
 
     def counts(self) -> dict[str, int]:
         """Return the number of findings per severity."""
