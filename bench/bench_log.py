@@ -96,7 +96,7 @@ def bench_archive_add_many(folder: Path, count: int, batch: int) -> None:
     seconds = clock() - started
     print(
         f"Archive.add_many {count:,} files (~1 kB) in commits of {batch}: "
-        f"{seconds:.2f} s ({count / seconds:,.0f} files/s, file fsyncs included)"
+        f"{seconds:.2f} s ({count / seconds:,.0f} files/s, files made durable)"
     )
 
 

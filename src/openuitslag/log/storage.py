@@ -14,12 +14,13 @@ that a kill -9 or a power loss at any moment leaves a log that verifies::
     origin         the log's name, the first line of its checkpoints
     keys/          the signing key (0600) and the public verifier keys
 
-An append writes entries, offsets and tree levels, fsyncs them, and only
-then replaces ``size`` atomically. ``size`` is the commit point: readers
-never look beyond it, and the next writer truncates every file back to
-it, so a torn or unacknowledged tail simply disappears and is appended
-again by the rerun (an entry is added once per identity). Writers take an
-exclusive lock on ``lock``, so importer and harvester may run together.
+An append writes entries, offsets and tree levels, syncs the filesystem
+(one ``syncfs``), and only then replaces ``size`` atomically. ``size`` is
+the commit point: readers never look beyond it, and the next writer
+truncates every file back to it, so a torn or unacknowledged tail simply
+disappears and is appended again by the rerun (an entry is added once per
+identity). Writers take an exclusive lock on ``lock``, so importer and
+harvester may run together.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from openuitslag.log.note import (
     Verifier,
     open_checkpoint,
 )
-from openuitslag.log.store import atomic_write
+from openuitslag.log.store import atomic_write, sync_filesystem
 
 logger = logging.getLogger("openuitslag.log")
 
@@ -298,7 +299,7 @@ class Log:
         """Append entries not yet in the log; return every entry's index.
 
         One call is one commit: all new entries become durable together,
-        with one fsync per file. An entry whose identity is already in the
+        with one filesystem sync. An entry whose identity is already in the
         log (or earlier in ``entries``) is not appended again; its existing
         index is returned.
         """
@@ -350,8 +351,10 @@ class Log:
             if hashes:
                 writes[f"tree/{level}"] = b"".join(hashes)
 
+        # Make everything durable before the commit point moves.
         for name, data in writes.items():
-            _append_durably(self.folder / name, data)
+            _append(self.folder / name, data)
+        sync_filesystem(self.folder)
         atomic_write(self.folder / "size", f"{size + len(encoded)}\n".encode())
         logger.debug("APPEND from=%d count=%d", size, len(encoded))
 
@@ -421,13 +424,12 @@ def _same_head(note: bytes, size: int, signer: Signer) -> bool:
     return head.checkpoint.size == size
 
 
-def _append_durably(path: Path, data: bytes) -> None:
+def _append(path: Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         view = memoryview(data)
         while view:
             written = os.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
     finally:
         os.close(fd)
