@@ -286,3 +286,27 @@ def test_a_corrigendum_replaces_the_original_in_reconciliation() -> None:
 
     assert check_across_documents([original, corrigendum, kieskring]) == []
     assert check_across_documents([original, kieskring]) != []
+
+
+def test_a_municipal_count_in_the_wrong_kieskring() -> None:
+    findings = check_against_definition(definition(), [count(STATIONS, contest_id="9")])
+
+    assert [(f.code, f.expected, f.found) for f in findings] == [
+        ("coverage.wrong-kieskring", "14", "9")
+    ]
+    assert check_against_definition(definition(), [count(STATIONS)]) == []
+
+
+def test_a_municipality_the_110a_does_not_know() -> None:
+    findings = check_against_definition(
+        definition(), [count(STATIONS, authority="0999")]
+    )
+
+    assert codes(findings) == ["coverage.municipality-unknown"]
+
+
+def test_a_station_given_twice() -> None:
+    findings = check_unit_sums(count([*STATIONS, Row("0482::SB1")]))
+
+    duplicate = [f for f in findings if f.code == "count.duplicate-unit"]
+    assert [(f.reporting_unit, f.found) for f in duplicate] == [("0482::SB1", 2)]

@@ -104,11 +104,32 @@ def check_unit_sums(count: Count) -> list[Finding]:
     where = Where.of(count)
     findings: list[Finding] = []
     for contest in count.contests:
+        findings.extend(_duplicate_units(contest, where))
         if contest.total is None or not contest.units:
             continue
         findings.extend(_vote_sums(contest, where))
         findings.extend(_counter_sums(contest, where))
     return findings
+
+
+def _duplicate_units(contest: ContestCount, where: Where) -> Iterator[Finding]:
+    """A reporting unit given twice is counted twice in every sum."""
+    seen: dict[str, int] = {}
+    for unit in contest.units:
+        seen[unit.id] = seen.get(unit.id, 0) + 1
+    for ident, times in seen.items():
+        if times > 1:
+            yield where.finding(
+                "count.duplicate-unit",
+                ERROR,
+                f"{where.file} geeft de uitslag van {ident} {times} keer; elke "
+                f"som waarin die rij meetelt, telt haar dubbel.",
+                f"{where.file} gives the result of {ident} {times} times; every "
+                f"sum that includes the row counts it more than once.",
+                unit=ident,
+                expected=1,
+                found=times,
+            )
 
 
 def _summed(values: Int64Array) -> tuple[Int64Array, Int64Array]:

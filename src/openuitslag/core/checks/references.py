@@ -71,8 +71,64 @@ def check_against_definition(
                 if r.number.isdigit()
             }
             findings.extend(_coverage(count, expected, _no_note))
+        elif count.authority.id.isdigit():
+            findings.extend(_municipality_known(definition, count))
     findings.extend(_missing_kieskring_files(definition, counts))
     return findings
+
+
+def _municipality_known(
+    definition: ElectionDefinition, count: Count
+) -> Iterator[Finding]:
+    """A municipality's count: in the 110a, and in the right kieskring."""
+    code = count.authority.id.zfill(4)
+    regions = {r.municipality_code: r for r in definition.regions_of("GEMEENTE")}
+    where = Where.of(count)
+    region = regions.get(code)
+    if region is None:
+        if regions:
+            yield _unknown_municipality(where, definition, code)
+        return
+    if region.superior_category != "KIESKRING":
+        return
+    kieskring = (region.superior_number or "").lstrip("0")
+    for contest in count.contests:
+        counted = contest.contest_id.lstrip("0")
+        if counted.isdigit() and counted != kieskring:
+            yield _wrong_kieskring(where, definition, region, counted)
+
+
+def _unknown_municipality(
+    where: Where, definition: ElectionDefinition, code: str
+) -> Finding:
+    return where.finding(
+        "coverage.municipality-unknown",
+        WARNING,
+        f"Gemeente {code} ({where.authority_name}) komt niet voor in de "
+        f"verkiezingsdefinitie ({definition.info.source}).",
+        f"Municipality {code} ({where.authority_name}) is not in the election "
+        f"definition ({definition.info.source}).",
+        found=code,
+    )
+
+
+def _wrong_kieskring(
+    where: Where, definition: ElectionDefinition, region: Region, counted: str
+) -> Finding:
+    return where.finding(
+        "coverage.wrong-kieskring",
+        ERROR,
+        f"{where.file} telt {region.name} als deel van kieskring {counted}, "
+        f"maar volgens de verkiezingsdefinitie ({definition.info.source}) hoort "
+        f"{region.name} bij kieskring {region.superior_number}; dan staan er "
+        f"andere lijsten en kandidaten op het stembiljet.",
+        f"{where.file} counts {region.name} as part of kieskring {counted}, but "
+        f"according to the election definition ({definition.info.source}) it "
+        f"belongs to kieskring {region.superior_number}, which has other lists "
+        f"and candidates on the ballot.",
+        expected=region.superior_number,
+        found=counted,
+    )
 
 
 def _municipalities_of(
