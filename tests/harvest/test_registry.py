@@ -81,7 +81,7 @@ def test_import_export_and_every_change_recorded(seeded, tmp_path):
 
     out = runner.invoke(main, ["registry", "import", str(first), "--by", "anna"])
     assert out.exit_code == 0, out.output
-    assert "2 added" in out.output
+    assert out.output.strip() == "1 added, 0 changed, 1 unchanged"
     out = runner.invoke(main, ["registry", "import", str(second), "--by", "bram"])
     assert "1 changed" in out.output
 
@@ -93,12 +93,11 @@ def test_import_export_and_every_change_recorded(seeded, tmp_path):
         ("bram", "https://www.alblasserdam.nl/uitslag", page.url),
     ]
 
-    exported = runner.invoke(main, ["registry", "export", "-"])
-    assert exported.output.splitlines() == [
-        "election,municipality_code,url,municipality_name",
-        f"TK2023,0482,{page.url},Alblasserdam",
-        "TK2023,9001,,Bonaire",
-    ]
+    exported = runner.invoke(main, ["registry", "export", "-"]).output.splitlines()
+    assert len(exported) == 1 + 346
+    assert exported[0] == "election,municipality_code,url,municipality_name"
+    assert f"TK2023,0482,{page.url},Alblasserdam" in exported
+    assert "TK2023,9001,,Bonaire" in exported
 
 
 def test_import_refuses_unknown_municipality_and_stores_nothing(seeded, tmp_path):
@@ -115,15 +114,13 @@ def test_import_refuses_unknown_municipality_and_stores_nothing(seeded, tmp_path
 
     assert out.exit_code == 1
     assert "bad.csv:3 (municipality_code): Municipality 0999 is not in" in out.output
-    assert ResultsPage.objects.count() == 0
+    assert not ResultsPage.objects.exclude(url="").exists()
 
 
 def test_admin_change_is_recorded_with_the_user(seeded, admin_client):
-    from openuitslag.harvest.models import Municipality, ResultsPage, UrlChange
+    from openuitslag.harvest.models import ResultsPage, UrlChange
 
-    page = ResultsPage.objects.create(
-        election="TK2023", municipality=Municipality.objects.get(code="0482")
-    )
+    page = ResultsPage.objects.get(election="TK2023", municipality__code="0482")
     response = admin_client.post(
         f"/admin/harvest/resultspage/{page.pk}/change/",
         {
@@ -144,7 +141,7 @@ def test_admin_change_is_recorded_with_the_user(seeded, admin_client):
 def test_harvest_from_the_database_registry_imports_the_counts(
     seeded, tmp_path, monkeypatch
 ):
-    from openuitslag.harvest.models import Municipality, ResultsPage
+    from openuitslag.harvest.models import ResultsPage
     from openuitslag.harvest.testing import Site, SiteServer
     from openuitslag.portal import models as portal
 
@@ -161,9 +158,7 @@ def test_harvest_from_the_database_registry_imports_the_counts(
         b"</ul>", b'<li><a href="Verkiezingsdefinitie_TK2023.eml.xml">def</a></ul>'
     )
     server = SiteServer("127.0.0.21", site).start()
-    page = ResultsPage.objects.create(
-        election="TK2023", municipality=Municipality.objects.get(code="0482")
-    )
+    page = ResultsPage.objects.get(election="TK2023", municipality__code="0482")
     page.set_url(server.url("/uitslag/"), by="test", via="test")
     try:
         out = CliRunner().invoke(

@@ -49,6 +49,7 @@ def seed_from_definition(definition: ElectionDefinition) -> int:
                 "kieskring_name": kieskringen.get(number, ""),
             },
         )
+        ResultsPage.objects.get_or_create(election=election, municipality=municipality)
         count += 1
     _record_mergers()
     return count
@@ -86,15 +87,15 @@ def import_rows(rows: Iterable[RegistryRow], source: str, by: str) -> dict[str, 
     counts = {"added": 0, "changed": 0, "unchanged": 0}
     with transaction.atomic():
         for row in rows:
-            page, created = ResultsPage.objects.get_or_create(
+            page, _ = ResultsPage.objects.get_or_create(
                 election=row.election,
                 municipality_id=known[row.municipality_code],
             )
-            changed = page.set_url(row.url, by=by, via="import") if row.url else False
-            if created and (changed or not row.url):
-                counts["added"] += 1
+            old = page.url
+            if not page.set_url(row.url, by=by, via="import"):
+                counts["unchanged"] += 1
             else:
-                counts["changed" if changed else "unchanged"] += 1
+                counts["changed" if old else "added"] += 1
     return counts
 
 
