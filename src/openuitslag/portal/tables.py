@@ -69,20 +69,22 @@ def candidate_tables(election: str, tables: Iterable[dict[str, Any]]) -> SafeStr
             "name": name,
         }
         parts.append(
-            f"<details><summary>{summary}</summary>{TABLE}"
-            f"<caption>{caption}</caption>{head}"
-            '<tbody class="utrecht-table__body">'
+            f'<details><summary>{summary}</summary><table class="utrecht-table '
+            f'utrecht-table--html-table ou-compact"><caption>{caption}</caption>{head}'
+            "<tbody>"
         )
-        prefix = link.partition("999999")[0] + str(number)
-        for row in table["rows"]:
+        rows = table["rows"]
+        contest = escape(rows[0]["contest"]) if rows else ""
+        prefix = f"{link.partition('999999')[0]}{number}/kandidaat/{contest}/"
+        for row in rows:
             n = row["number"]
-            href = f"{prefix}/kandidaat/{escape(row['contest'])}/{n}/"
-            label = escape(row["name"]) or unnamed % {"n": n}
+            href = f"{prefix}{n}/"
+            name = row["name"]
+            label = escape(name) if name else unnamed % {"n": n}
             parts.append(
-                f'{ROW}<td class="utrecht-table__cell ou-num">{n}</td>{ROW_HEADER}'
-                f'<a class="utrecht-link" href="{href}">{label}</a></th>'
-                f'<td class="utrecht-table__cell ou-num" data-candidate="{number}-{n}">'
-                f"{count(row['votes'], english)}</td></tr>"
+                f'<tr><td>{n}</td><th scope="row"><a href="{href}">{label}</a></th>'
+                f'<td data-candidate="{number}-{n}">{count(row["votes"], english)}</td>'
+                "</tr>"
             )
         parts.append("</tbody></table></details>")
     return mark_safe("".join(parts))

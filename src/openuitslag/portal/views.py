@@ -327,12 +327,12 @@ def station(
     This is the page election night hits most, so it reads only the
     station's own rows and takes shared data from the per-process memo.
     """
-    unit = get_object_or_404(
-        m.PollingStation.objects.select_related("municipality__election"),
-        municipality__election__identifier=election,
-        municipality__code=code,
-        slug=station,
+    unit = results.memo(
+        ("station", election, code, station),
+        lambda: find_station(election, code, station),
     )
+    if unit is None:
+        raise Http404(_("Dit stembureau bestaat niet."))
     place, row = unit.municipality, unit.municipality.election
     counts = results.chosen_counts(
         m.UnitCount.objects.filter(station=unit), m.Level.STATION
@@ -366,13 +366,42 @@ def station(
         "candidate_tables": tables.candidate_tables(
             row.identifier, candidate_rows(candidates, people, names, contest)
         ),
-        "findings": findings_context(
-            m.Finding.objects.filter(station=unit).select_related(
-                "election", "municipality", "station"
-            )
-        ),
+        "findings": station_findings(row, unit),
     }
     return render(request, "portal/station.html", context)
+
+
+def find_station(election: str, code: str, slug: str) -> m.PollingStation | None:
+    """Return a stembureau with its municipality and election, or None."""
+    return (
+        m.PollingStation.objects.select_related("municipality__election")
+        .defer("municipality__election__apportionment")
+        .filter(
+            municipality__election__identifier=election,
+            municipality__code=code,
+            slug=slug,
+        )
+        .first()
+    )
+
+
+def station_findings(row: m.Election, unit: m.PollingStation) -> list[dict[str, Any]]:
+    """Return a stembureau's findings; for most, known to be none already."""
+    with_findings = results.memo(
+        ("stations with findings", row.pk),
+        lambda: set(
+            m.Finding.objects.filter(election=row, station__isnull=False).values_list(
+                "station_id", flat=True
+            )
+        ),
+    )
+    if unit.pk not in with_findings:
+        return []
+    return findings_context(
+        m.Finding.objects.filter(station=unit).select_related(
+            "election", "municipality", "station"
+        )
+    )
 
 
 def municipal_totals(row: m.Election, place: m.Municipality) -> results.Totals:
