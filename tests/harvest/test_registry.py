@@ -51,6 +51,27 @@ def seeded(db):
     assert "TK2023: 346 municipalities" in result.output
 
 
+def test_seed_from_the_tables_records_the_voorne_aan_zee_merger(seeded):
+    from openuitslag.harvest.models import Municipality, Participation
+
+    reference = TK2023.parent / "reference" / "reference.zip"
+    result = CliRunner().invoke(main, ["registry", "seed", str(reference)])
+
+    assert result.exit_code == 0, result.output
+    assert "TK2021: 355 municipalities" in result.output
+    assert "TK2023: 346 municipalities" in result.output
+    for code in ("0501", "0530", "0614"):
+        old = Municipality.objects.get(code=code)
+        assert old.merged_into.code == "1992"
+        assert str(old.merged_on) == "2023-01-01"
+        assert Participation.objects.filter(municipality=old).count() == 1
+    assert Municipality.objects.get(code="1992").name == "Voorne aan Zee"
+
+    gone = Municipality.objects.exclude(participations__election="TK2023")
+    assert gone.count() == 14
+    assert not gone.filter(merged_into=None).exists()
+
+
 def test_seed_gives_kieskring_kinds_and_mergers(seeded):
     from openuitslag.harvest.models import Municipality, Participation
 

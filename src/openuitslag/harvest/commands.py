@@ -313,22 +313,50 @@ def registry_group() -> None:
 @registry_group.command(name="seed")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 def seed_command(paths: tuple[str, ...]) -> None:
-    """Add the municipalities of election definitions (110a, or zips)."""
+    """Add municipalities from election definitions (110a) or tables.
+
+    A table is a CSV shaped like ``gemeenten_kieskringen_TK2023.csv``;
+    files, folders and zips are all fine.
+    """
+    from openuitslag.core.errors import Problem
     from openuitslag.core.model import ElectionDefinition
-    from openuitslag.core.read import read_paths
+    from openuitslag.core.read import read_document
+    from openuitslag.core.sources import iter_sources
+    from openuitslag.harvest.registry import (
+        is_municipality_table,
+        parse_municipality_table,
+    )
 
     _setup_django()
-    from openuitslag.harvest.records import seed_from_definition
+    from openuitslag.harvest.records import seed_from_definition, seed_from_table
 
-    report = read_paths(paths)
-    definitions = [d for d in report.documents if isinstance(d, ElectionDefinition)]
-    if not definitions:
+    seeded = 0
+    for item in iter_sources(paths):
+        if isinstance(item, Problem):
+            click.echo(f"warning: {item}", err=True)
+            continue
+        try:
+            if is_municipality_table(item.data):
+                rows = parse_municipality_table(item.data, item.name)
+                count = seed_from_table(rows)
+                election = rows[0].election if rows else "?"
+            elif b"110a" in item.data[:2000]:
+                document = read_document(item.data, item.name)
+                if not isinstance(document, ElectionDefinition):
+                    continue
+                count = seed_from_definition(document)
+                election = document.election.id
+            else:
+                continue
+        except ReadError as exc:
+            raise click.ClickException(str(exc)) from exc
+        seeded += 1
+        click.echo(f"{election}: {count} municipalities ({item.name})")
+    if not seeded:
         raise click.ClickException(
-            "No election definition (EML 110a) in the given paths."
+            "No election definition (EML 110a) or municipality table in the "
+            "given paths."
         )
-    for definition in definitions:
-        count = seed_from_definition(definition)
-        click.echo(f"{definition.election.id}: {count} municipalities")
 
 
 @registry_group.command(name="import")

@@ -19,37 +19,52 @@ from openuitslag.harvest.models import Municipality, Participation, ResultsPage
 from openuitslag.harvest.registry import (
     MERGERS,
     RegistryRow,
+    TableRow,
     cbs_code,
     municipality_kind,
 )
 
 
-@transaction.atomic
 def seed_from_definition(definition: ElectionDefinition) -> int:
     """Add a 110a's municipalities with their kieskring; return how many."""
-    election = definition.election.id
     kieskringen = {r.number: r.name for r in definition.regions_of("KIESKRING")}
+    rows = [
+        TableRow(
+            election=definition.election.id,
+            code=region.municipality_code,
+            name=region.name,
+            kieskring_number=region.superior_number or "",
+            kieskring_name=kieskringen.get(region.superior_number or "", ""),
+        )
+        for region in definition.regions_of("GEMEENTE")
+    ]
+    return seed_from_table(rows)
+
+
+@transaction.atomic
+def seed_from_table(rows: Iterable[TableRow]) -> int:
+    """Add municipalities with their kieskring; return how many."""
     count = 0
-    for region in definition.regions_of("GEMEENTE"):
-        code = region.municipality_code
+    for row in rows:
         municipality, _ = Municipality.objects.update_or_create(
-            code=code,
+            code=row.code,
             defaults={
-                "name": region.name,
-                "cbs_code": cbs_code(code),
-                "kind": municipality_kind(code),
+                "name": row.name,
+                "cbs_code": cbs_code(row.code),
+                "kind": municipality_kind(row.code),
             },
         )
-        number = region.superior_number or ""
         Participation.objects.update_or_create(
-            election=election,
+            election=row.election,
             municipality=municipality,
             defaults={
-                "kieskring_number": number,
-                "kieskring_name": kieskringen.get(number, ""),
+                "kieskring_number": row.kieskring_number,
+                "kieskring_name": row.kieskring_name,
             },
         )
-        ResultsPage.objects.get_or_create(election=election, municipality=municipality)
+        ResultsPage.objects.get_or_create(
+            election=row.election, municipality=municipality
+        )
         count += 1
     _record_mergers()
     return count

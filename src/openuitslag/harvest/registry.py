@@ -24,10 +24,16 @@ _ELECTION = re.compile(
 )
 _CODE = re.compile(r"\d{1,4}")
 
-# Municipalities that merged, as (new code, date, old codes). Voorne aan
-# Zee (2023) is the one between the bundled TK2021 and TK2023 data.
+# Municipalities that merged, as (new or absorbing code, date, old codes):
+# every merger between the bundled TK2021 and TK2023 tables (the tests
+# check that each code that disappeared is covered).
 MERGERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("1992", "2023-01-01", ("0501", "0530", "0614")),
+    ("1980", "2022-01-01", ("0398", "0416")),  # Dijk en Waard
+    ("1982", "2022-01-01", ("0756", "1684", "0786", "0815", "1702")),  # Land van Cuijk
+    ("1991", "2022-01-01", ("1685", "0856")),  # Maashorst
+    ("0439", "2022-01-01", ("0370",)),  # Beemster into Purmerend
+    ("0363", "2022-03-24", ("0457",)),  # Weesp into Amsterdam
+    ("1992", "2023-01-01", ("0501", "0530", "0614")),  # Voorne aan Zee
 )
 CARIBBEAN = {"9001": "Bonaire", "9002": "Sint Eustatius", "9003": "Saba"}
 POSTAL_VOTE_OFFICE = "9010"
@@ -137,3 +143,56 @@ def write_registry_csv(rows: Iterable[tuple[RegistryRow, str]]) -> str:
     for row, name in rows:
         writer.writerow([row.election, row.municipality_code, row.url, name])
     return out.getvalue()
+
+
+TABLE_COLUMNS = ("eml_region_number", "naam", "kieskring_nummer", "kieskring_naam")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A municipality in a ``gemeenten_kieskringen_<election>.csv`` table."""
+
+    election: str
+    code: str
+    name: str
+    kieskring_number: str
+    kieskring_name: str
+
+
+def is_municipality_table(data: bytes) -> bool:
+    """Say whether bytes are a municipality-to-kieskring table."""
+    head = data[:300].decode("utf-8-sig", errors="replace").split("\n", 1)[0]
+    columns = {column.strip() for column in head.split(",")}
+    return all(column in columns for column in TABLE_COLUMNS)
+
+
+def parse_municipality_table(data: bytes, source: str) -> list[TableRow]:
+    """Return the rows of a table such as ``gemeenten_kieskringen_TK2023.csv``.
+
+    The election is taken from the file name; the table has no column
+    for it.
+    """
+    match = _ELECTION.search(source.rsplit("/", 1)[-1])
+    if match is None:
+        raise ReadError(
+            source,
+            [
+                Problem(
+                    "registry.election",
+                    "The file name does not say which election the table is for.",
+                    source,
+                    expected="a name such as gemeenten_kieskringen_TK2023.csv",
+                )
+            ],
+        )
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    return [
+        TableRow(
+            election=match.group(0),
+            code=(row["eml_region_number"] or "").strip().zfill(4),
+            name=(row["naam"] or "").strip(),
+            kieskring_number=(row["kieskring_nummer"] or "").strip(),
+            kieskring_name=(row["kieskring_naam"] or "").strip(),
+        )
+        for row in reader
+    ]
