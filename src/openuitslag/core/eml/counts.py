@@ -183,7 +183,9 @@ def _add_candidate(
             found="Candidate",
         )
         return previous
-    identifier = ctx.child(candidate, e("CandidateIdentifier"))
+    identifier = candidate[0] if len(candidate) else None
+    if identifier is None or identifier.tag != _CANDIDATE_ID:
+        identifier = ctx.child(candidate, _CANDIDATE_ID)
     if identifier is None:
         return previous
     raw, code = identifier.get("Id"), identifier.get("ShortCode")
@@ -379,12 +381,13 @@ def _plain_row(element: Element) -> tuple[list[str | None], list[str | None]] | 
             first, valid = selection
             if valid.tag != _VALID:
                 return None
-            if first.tag == _CANDIDATE:
+            tag = first.tag
+            if tag == _CANDIDATE:
                 identifier = first[0]
                 if identifier.tag != _CANDIDATE_ID:
                     return None
                 add_key(identifier.get("Id"))
-            elif first.tag == _AFFILIATION:
+            elif tag == _AFFILIATION:
                 add_key(None)
                 add_key(first.get("Id"))
             else:
