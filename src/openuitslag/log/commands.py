@@ -42,6 +42,7 @@ from openuitslag.log.verify import (
     verify_log,
     verify_tiles,
 )
+from openuitslag.log.witness import Witness, WitnessRefused, require_quorum
 
 USAGE_ERROR = 2
 
@@ -144,6 +145,17 @@ KEY_HELP = (
 )
 @click.option("--key", "keys", multiple=True, help=KEY_HELP)
 @click.option(
+    "--witness",
+    "witness_keys",
+    multiple=True,
+    help="A trusted witness's cosigner key (or a file of them); repeatable.",
+)
+@click.option(
+    "--quorum",
+    type=int,
+    help="How many of the --witness keys must have cosigned (default: 1).",
+)
+@click.option(
     "--proof",
     "proof_files",
     multiple=True,
@@ -155,6 +167,8 @@ def audit_command(
     checkpoint_file: Path | None,
     log_path: str | None,
     keys: tuple[str, ...],
+    witness_keys: tuple[str, ...],
+    quorum: int | None,
     proof_files: tuple[Path, ...],
 ) -> None:
     """Prove offline that each file is in the log under a signed checkpoint."""
@@ -169,6 +183,7 @@ def audit_command(
         sys.exit(1)
     except LogError as exc:
         _fail(str(exc))
+    _check_quorum(head.note, witness_keys, quorum)
     size = head.checkpoint.size
 
     failed = 0
@@ -185,6 +200,17 @@ def audit_command(
             )
     click.echo(f"{failed} of the files failed the audit." if failed else "All hold.")
     sys.exit(1 if failed else 0)
+
+
+def _check_quorum(note: bytes, keys: Sequence[str], quorum: int | None) -> None:
+    witnesses = _verifiers(keys) or []
+    if not witnesses and not quorum:
+        return
+    try:
+        require_quorum(note, witnesses, 1 if quorum is None else quorum)
+    except NoteError as exc:
+        click.echo(f"FAIL {exc}")
+        sys.exit(1)
 
 
 def _audit_with_proofs(
@@ -425,3 +451,55 @@ def _tlog_proof(log: Log, index: int | None, sha256: str | None) -> bytes:
     if index is None:
         _fail("Say which entry: --index, --sha256 or --file.")
     return make_proof(log, index)
+
+
+@log_group.command("witness")
+@click.option(
+    "--log",
+    "log_path",
+    required=True,
+    help="The log to witness: its folder, a tile copy or the URL of one.",
+)
+@click.option(
+    "--state",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The witness's folder: its key (0600) and what it cosigned.",
+)
+@click.option("--log-key", "log_keys", multiple=True, required=True, help=KEY_HELP)
+@click.option("--name", help="The witness's key name, on first use.")
+def witness_command(
+    log_path: str, state: Path, log_keys: tuple[str, ...], name: str | None
+) -> None:
+    """Cosign the log's checkpoint if it extends the last one cosigned."""
+    source = _open_source(log_path)
+    witness = Witness(state, name)
+    click.echo(f"witness key: {witness.verifier.encode()}", err=True)
+    try:
+        note = witness.cosign(source, _verifiers(log_keys) or [])
+    except WitnessRefused as exc:
+        click.echo(f"FAIL {exc}")
+        sys.exit(1)
+    click.echo(note.decode(), nl=False)
+
+
+@log_group.command("add-cosignature")
+@click.argument(
+    "notes", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option("--log", "log_path", help="The log folder (default: $DATA_DIR/log).")
+@click.option(
+    "--witness", "witness_keys", multiple=True, required=True, help="Witness keys."
+)
+def add_cosignature_command(
+    notes: tuple[Path, ...], log_path: str | None, witness_keys: tuple[str, ...]
+) -> None:
+    """Add witnesses' cosignatures (their cosigned notes) to the log."""
+    log = _open_log(log_path)
+    witnesses = _verifiers(witness_keys) or []
+    for path in notes:
+        try:
+            note = log.add_cosignatures(path.read_bytes(), witnesses)
+        except (LogError, NoteError) as exc:
+            _fail(f"{path}: {exc}")
+        click.echo(note.decode(), nl=False)

@@ -31,7 +31,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-ED25519 = 0x01
+ED25519 = 0x01  # a note signature, e.g. the log's on its checkpoints
+COSIGNATURE = 0x04  # a witness's timestamped cosignature (tlog-cosignature)
+_KINDS = {ED25519: "Ed25519", COSIGNATURE: "Ed25519 cosignature/v1"}
 SIGNATURE_PREFIX = "\u2014 "  # em dash and a space
 _NAME = re.compile(r"[^\s+]+")
 _DECIMAL = re.compile(r"0|[1-9][0-9]{0,19}")
@@ -41,34 +43,44 @@ class NoteError(ValueError):
     """A key, note or checkpoint is malformed or does not verify."""
 
 
-def key_hash(name: str, public_key: bytes) -> bytes:
-    """Return the 4-byte signed-note key hash of an Ed25519 key."""
-    data = name.encode() + b"\n" + bytes([ED25519]) + public_key
+def key_hash(name: str, public_key: bytes, kind: int = ED25519) -> bytes:
+    """Return the 4-byte key hash: SHA-256(name || 0x0A || kind || key)."""
+    data = name.encode() + b"\n" + bytes([kind]) + public_key
     return hashlib.sha256(data).digest()[:4]
+
+
+def cosigned_message(text: bytes, timestamp: int) -> bytes:
+    """Return what a cosignature/v1 signs: header, time, checkpoint text."""
+    return b"cosignature/v1\ntime %d\n" % timestamp + text
 
 
 @dataclass(frozen=True, slots=True)
 class Verifier:
-    """A public key that checks signatures of one key name."""
+    """A public key that checks signatures of one key name.
+
+    ``kind`` is :data:`ED25519` for note signatures (the log's key) or
+    :data:`COSIGNATURE` for a witness's cosignatures.
+    """
 
     name: str
     public_key: bytes
+    kind: int = ED25519
 
     @property
     def key_hash(self) -> bytes:
         """Return the 4-byte key hash that prefixes this key's signatures."""
-        return key_hash(self.name, self.public_key)
+        return key_hash(self.name, self.public_key, self.kind)
 
     def encode(self) -> str:
-        """Return the verifier key text: ``name+hash+base64(0x01||key)``."""
-        material = base64.b64encode(bytes([ED25519]) + self.public_key).decode()
+        """Return the verifier key text: ``name+hash+base64(kind||key)``."""
+        material = base64.b64encode(bytes([self.kind]) + self.public_key).decode()
         return f"{self.name}+{self.key_hash.hex()}+{material}"
 
     @classmethod
     def decode(cls, text: str) -> Verifier:
         """Return the verifier of a verifier key text; check its hash."""
-        name, hash_hex, raw = _split_key(text.strip(), "verifier key", 3)
-        verifier = cls(name, raw)
+        name, hash_hex, kind, raw = _split_key(text.strip(), "verifier key")
+        verifier = cls(name, raw, kind)
         if verifier.key_hash.hex() != hash_hex:
             raise NoteError(
                 f"The verifier key for {name!r} says key hash {hash_hex}, but "
@@ -78,39 +90,51 @@ class Verifier:
 
     def verify(self, text: bytes, signature: bytes) -> bool:
         """Return whether ``signature`` is this key's signature of ``text``."""
+        if self.kind == COSIGNATURE:
+            if len(signature) != 72:
+                return False
+            stamp = int.from_bytes(signature[:8], "big")
+            text, signature = cosigned_message(text, stamp), signature[8:]
         try:
             Ed25519PublicKey.from_public_bytes(self.public_key).verify(signature, text)
         except InvalidSignature:
             return False
         return True
 
+    def cosigned_at(self, signature: bytes) -> int | None:
+        """Return the timestamp of a cosignature by this key, if it is one."""
+        if self.kind != COSIGNATURE or len(signature) != 72:
+            return None
+        return int.from_bytes(signature[:8], "big")
+
 
 @dataclass(frozen=True, slots=True)
 class Signer:
-    """A private Ed25519 key with its key name."""
+    """A private Ed25519 key with its key name (and kind, see Verifier)."""
 
     name: str
     seed: bytes
+    kind: int = ED25519
 
     @classmethod
-    def generate(cls, name: str) -> Signer:
+    def generate(cls, name: str, kind: int = ED25519) -> Signer:
         """Return a new random key named ``name`` (for example the origin)."""
         if not _NAME.fullmatch(name):
             raise NoteError(
                 f"The key name {name!r} may not be empty or contain spaces or '+'."
             )
-        return cls(name, Ed25519PrivateKey.generate().private_bytes_raw())
+        return cls(name, Ed25519PrivateKey.generate().private_bytes_raw(), kind)
 
     @property
     def verifier(self) -> Verifier:
         """Return the public half of this key."""
         public = Ed25519PrivateKey.from_private_bytes(self.seed).public_key()
         raw = public.public_bytes(Encoding.Raw, PublicFormat.Raw)
-        return Verifier(self.name, raw)
+        return Verifier(self.name, raw, self.kind)
 
     def encode(self) -> str:
         """Return the private key text ``PRIVATE+KEY+name+hash+base64``."""
-        material = base64.b64encode(bytes([ED25519]) + self.seed).decode()
+        material = base64.b64encode(bytes([self.kind]) + self.seed).decode()
         return f"PRIVATE+KEY+{self.name}+{self.verifier.key_hash.hex()}+{material}"
 
     @classmethod
@@ -119,31 +143,40 @@ class Signer:
         text = text.strip()
         if not text.startswith("PRIVATE+KEY+"):
             raise NoteError("A private key text starts with PRIVATE+KEY+.")
-        name, hash_hex, seed = _split_key(text[12:], "private key", 3)
-        signer = cls(name, seed)
+        name, hash_hex, kind, seed = _split_key(text[12:], "private key")
+        signer = cls(name, seed, kind)
         if signer.verifier.key_hash.hex() != hash_hex:
             raise NoteError(f"The private key for {name!r} has a wrong key hash.")
         return signer
 
-    def sign(self, text: bytes) -> str:
-        """Return one signature line for ``text`` (without the newline)."""
-        signature = Ed25519PrivateKey.from_private_bytes(self.seed).sign(text)
+    def sign(self, text: bytes, timestamp: int = 0) -> str:
+        """Return one signature line for ``text`` (without the newline).
+
+        A cosigner signs the cosignature/v1 message for ``timestamp``
+        (POSIX seconds) and puts the timestamp before the signature.
+        """
+        key = Ed25519PrivateKey.from_private_bytes(self.seed)
+        if self.kind == COSIGNATURE:
+            stamp = timestamp.to_bytes(8, "big")
+            signature = stamp + key.sign(cosigned_message(text, timestamp))
+        else:
+            signature = key.sign(text)
         blob = base64.b64encode(self.verifier.key_hash + signature).decode()
         return f"{SIGNATURE_PREFIX}{self.name} {blob}"
 
 
-def _split_key(text: str, what: str, parts: int) -> tuple[str, str, bytes]:
-    fields = text.split("+", parts - 1)
-    if len(fields) != parts or not _NAME.fullmatch(fields[0]):
+def _split_key(text: str, what: str) -> tuple[str, str, int, bytes]:
+    fields = text.split("+", 2)
+    if len(fields) != 3 or not _NAME.fullmatch(fields[0]):
         raise NoteError(f"The {what} {text[:40]!r}… is not name+hash+key.")
     name, hash_hex, material = fields
     try:
         raw = base64.b64decode(material, validate=True)
     except binascii.Error:
         raise NoteError(f"The {what} for {name!r} is not valid base64.") from None
-    if len(raw) != 33 or raw[0] != ED25519:
+    if len(raw) != 33 or raw[0] not in _KINDS:
         raise NoteError(f"The {what} for {name!r} is not an Ed25519 key.")
-    return name, hash_hex, raw[1:]
+    return name, hash_hex, raw[0], raw[1:]
 
 
 def sign_note(text: bytes, signers: Sequence[Signer]) -> bytes:

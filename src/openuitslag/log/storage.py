@@ -40,11 +40,13 @@ from openuitslag.log.keys import Keyring
 from openuitslag.log.note import (
     Checkpoint,
     SignedCheckpoint,
+    SignedNote,
     Signer,
     Verifier,
     open_checkpoint,
 )
 from openuitslag.log.store import atomic_write, sync_filesystem
+from openuitslag.log.witness import merge_cosignatures
 
 logger = logging.getLogger("openuitslag.log")
 
@@ -400,6 +402,30 @@ class Log:
             atomic_write(self.folder / "checkpoint", note)
             logger.info("CHECKPOINT origin=%s size=%d", self.origin, size)
             return note
+
+    def add_cosignatures(self, cosigned: bytes, witnesses: Sequence[Verifier]) -> bytes:
+        """Add witnesses' cosignatures to a checkpoint this log issued.
+
+        Return the updated note; raise LogError if the log never issued
+        that checkpoint, NoteError if no cosignature of ``witnesses``
+        verifies.
+        """
+        text = SignedNote.parse(cosigned).text
+        updated: bytes | None = None
+        with self.locked():
+            history = sorted((self.folder / "checkpoints").iterdir())
+            for path in [*history, self.folder / "checkpoint"]:
+                note = path.read_bytes() if path.exists() else b""
+                if note and SignedNote.parse(note).text == text:
+                    updated = merge_cosignatures(note, cosigned, witnesses)
+                    atomic_write(path, updated)
+        if updated is None:
+            raise LogError(
+                f"The log in {self.folder} never issued the checkpoint that "
+                "was cosigned."
+            )
+        logger.info("COSIGNATURES_ADDED origin=%s", self.origin)
+        return updated
 
     def latest_checkpoint(self) -> bytes | None:
         """Return the latest signed checkpoint note, if any."""
