@@ -52,9 +52,24 @@ def test_harvest_then_status_from_a_registry_csv(tmp_path: Path, monkeypatch):
     assert again.count("0 new files") == 2
 
     status = json.loads(
-        run("harvest", "status", "--format", "json", "--data-dir", data)
+        run(
+            "harvest",
+            "status",
+            "--format",
+            "json",
+            "--data-dir",
+            data,
+            "--registry",
+            str(registry),
+        )
     )
-    [place] = status["municipalities"]
+    place, nothing = status["municipalities"]
+    assert nothing["municipality"] == "0505" and nothing["documents"] == []
+    assert nothing["missing"] == [
+        "EML 510b",
+        "OSV4-3 CSV",
+        "PV gemeentelijk stembureau (Na 31)",
+    ]
     assert place["election"] == "TK2023" and place["municipality"] == "0482"
     assert place["stations"] == list(ALBLASSERDAM_STATIONS)
     assert place["expected"] == 3 + len(ALBLASSERDAM_STATIONS)

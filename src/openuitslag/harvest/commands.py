@@ -221,12 +221,18 @@ def _import_new(data_dir: Path, since: dt.datetime) -> None:
 @click.option(
     "--data-dir", help="Data folder (default $OPENUITSLAG_DATA_DIR or ./var)."
 )
+@click.option(
+    "--registry",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Also list the municipalities of this registry CSV with nothing found.",
+)
 def status_command(
     election: str | None,
     municipality: str | None,
     deadline: str | None,
     fmt: str,
     data_dir: str | None,
+    registry: str | None,
 ) -> None:
     """Say per municipality what was expected, found, missing and late."""
     from openuitslag.harvest.catalogue import Catalogue
@@ -240,9 +246,13 @@ def status_command(
         when = when.replace(tzinfo=dt.UTC)
 
     catalogue = Catalogue(path)
+    registered = []
+    if registry is not None:
+        rows = parse_registry_csv(Path(registry).read_bytes(), registry)
+        registered = [(r.election, r.municipality_code) for r in rows]
     places = [
         (e, m)
-        for e, m in catalogue.places()
+        for e, m in sorted({*catalogue.places(), *registered})
         if (election is None or e == election)
         and (municipality is None or m == municipality.zfill(4))
     ]
