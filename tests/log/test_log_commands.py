@@ -156,3 +156,18 @@ def test_unusable_input_exits_2_with_a_sentence(tmp_path: Path, folder: Path) ->
     beyond = run(data, "log", "proof", "--index", "9")
     assert beyond.exit_code == 2
     assert "The log has no entry 9; its size is 5." in beyond.output
+
+
+def test_a_log_with_a_missing_file_fails_with_a_sentence(
+    tmp_path: Path, folder: Path
+) -> None:
+    data = tmp_path / "var"
+    archive_folder(data, folder)
+    (data / "log" / "tree" / "0").unlink()
+
+    verified = run(data, "log", "verify")
+    assert verified.exit_code == 1
+    assert "FAIL " in verified.output
+    audited = run(data, "audit", str(folder))
+    assert audited.exit_code == 1
+    assert "FAIL The log cannot be read through" in audited.output

@@ -52,6 +52,12 @@ def _fail(message: str) -> NoReturn:
     sys.exit(USAGE_ERROR)
 
 
+def _damaged(exc: Exception) -> NoReturn:
+    """Report a log that cannot even be read through as a failed check."""
+    click.echo(f"FAIL The log cannot be read through, so it does not verify: {exc}")
+    sys.exit(1)
+
+
 def _log_folder(log: str | None) -> Path:
     if log and "://" in log:
         _fail(f"--log {log}: this command needs the log folder, not a URL.")
@@ -187,7 +193,11 @@ def audit_command(
     size = head.checkpoint.size
 
     failed = 0
-    for result in audit_files(log, _walk(paths), head):
+    try:
+        results = audit_files(log, _walk(paths), head)
+    except (LogError, OSError) as exc:
+        _damaged(exc)
+    for result in results:
         if result.problem is not None:
             failed += 1
             click.echo(f"FAIL {result.problem}")
@@ -280,12 +290,15 @@ def verify_command(
     """Recompute the whole tree and check every checkpoint ever issued."""
     source = _open_source(log_path)
     extra = [(str(p), p.read_bytes()) for p in checkpoint_files]
-    if isinstance(source, TileLog):
-        report = verify_tiles(source, _verifiers(keys), extra)
-    else:
-        log = _open_log(log_path)
-        store = store_from_env(log.folder.parent / "archive") if objects else None
-        report = verify_log(log, _verifiers(keys), extra, store)
+    try:
+        if isinstance(source, TileLog):
+            report = verify_tiles(source, _verifiers(keys), extra)
+        else:
+            log = _open_log(log_path)
+            store = store_from_env(log.folder.parent / "archive") if objects else None
+            report = verify_log(log, _verifiers(keys), extra, store)
+    except (LogError, OSError) as exc:
+        _damaged(exc)
     for problem in report.problems:
         click.echo(f"FAIL {problem}")
     click.echo(

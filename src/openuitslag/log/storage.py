@@ -435,6 +435,8 @@ class Log:
     def checkpoint_history(self) -> list[tuple[str, bytes]]:
         """Return every checkpoint issued as (name, note), oldest first."""
         folder = self.folder / "checkpoints"
+        if not folder.is_dir():
+            return []
         return [(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
 
     def open_checkpoint(self, note: bytes) -> SignedCheckpoint:
