@@ -258,3 +258,17 @@ def test_the_small_bases_read_as_their_types() -> None:
     result = read("valid_520.xml")
     assert isinstance(result, Result)
     assert result.seats() == {1: 2, 2: 2}
+
+
+def test_comments_and_processing_instructions_do_not_change_the_numbers() -> None:
+    text = (CORPUS / "valid_510b.xml").read_text()
+    noisy = text.replace("<Selection>", "<Selection><!-- note --><?pi x?>").replace(
+        "<ValidVotes>", "<ValidVotes><!-- n -->"
+    )
+    plain = read_document(text.encode(), "plain.xml")
+    commented = read_document(noisy.encode(), "noisy.xml")
+
+    assert isinstance(plain, Count) and isinstance(commented, Count)
+    assert (
+        plain.contests[0].unit_tally.votes == commented.contests[0].unit_tally.votes
+    ).all()

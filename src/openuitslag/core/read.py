@@ -193,8 +193,6 @@ def _unknown_type(data: bytes, source: str) -> Problem:
 
 
 def _read_osv(data: bytes, source: str) -> Document:
-    from openuitslag.core import osv
+    from openuitslag.core.osv import read_osv  # only loaded when a CSV comes
 
-    reader = getattr(osv, "read_osv")  # noqa: B009 - lands with issue A's CSV work
-    document: Document = reader(data, source)
-    return document
+    return read_osv(data, source)

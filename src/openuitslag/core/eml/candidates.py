@@ -8,7 +8,15 @@ names are only ever read here.
 from __future__ import annotations
 
 from openuitslag.core.eml.header import read_authority, read_election, text_of
-from openuitslag.core.eml.xml import XAL_NS, XNL_NS, Context, Element, e, kr
+from openuitslag.core.eml.xml import (
+    XAL_NS,
+    XNL_NS,
+    Context,
+    Element,
+    e,
+    kr,
+    whole_number,
+)
 from openuitslag.core.model import (
     Affiliation,
     Candidate,
@@ -135,7 +143,7 @@ def _affiliations(ctx: Context, contest: Element) -> list[Affiliation]:
                 number=number,
                 name=text_of(identifier.find(e("RegisteredName"))) or "",
                 type=text_of(affiliation.find(e("Type"))),
-                belongs_to_set=int(belongs) if belongs and belongs.isdigit() else None,
+                belongs_to_set=whole_number(belongs),
                 candidates=tuple(_candidates(ctx, affiliation)),
             )
         )

@@ -38,6 +38,7 @@ from openuitslag.core.eml.xml import (
     Context,
     Element,
     e,
+    first_element,
     kr,
     local_name,
     source_line,
@@ -146,7 +147,7 @@ def _read_columns(ctx: Context, template: Element) -> _Columns:
     current: int | None = None
     previous_candidate: int | None = None
     for selection in template.iterchildren(_SELECTION):
-        first = selection[0] if len(selection) else None
+        first = first_element(selection)
         if first is not None and first.tag == _AFFILIATION:
             number = read_list_number(ctx, first)
             if number is None:
@@ -209,7 +210,8 @@ def _add_candidate(
 
 
 def _unsupported_selection(ctx: Context, selection: Element) -> None:
-    found = local_name(selection[0].tag) if len(selection) else "nothing"
+    first = first_element(selection)
+    found = "nothing" if first is None else local_name(first.tag)
     ctx.add(
         "eml.unsupported-selection",
         "A selection is neither a lijst nor a kandidaat (referendum options "
@@ -421,7 +423,7 @@ def _read_row_slowly(
     current: int | None = None
     seen: set[int] = set()
     for selection in element.iterchildren(_SELECTION):
-        first = selection[0] if len(selection) else None
+        first = first_element(selection)
         if first is None or first.tag not in (_AFFILIATION, _CANDIDATE):
             _unsupported_selection(ctx, selection)
             continue

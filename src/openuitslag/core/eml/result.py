@@ -12,7 +12,7 @@ from openuitslag.core.eml.candidates import (
     read_list_number,
 )
 from openuitslag.core.eml.header import read_authority, read_election, text_of
-from openuitslag.core.eml.xml import Context, Element, e
+from openuitslag.core.eml.xml import Context, Element, e, whole_number
 from openuitslag.core.model import Authority, DocumentInfo, ElectedCandidate, Result
 
 
@@ -79,6 +79,6 @@ def _read_selections(
             ElectedCandidate(
                 list_number=list_number,
                 candidate=read_candidate(ctx, candidate),
-                ranking=int(ranking) if ranking and ranking.isdigit() else None,
+                ranking=whole_number(ranking),
             )
         )

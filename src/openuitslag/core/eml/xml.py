@@ -56,6 +56,25 @@ def local_name(tag: object) -> str:
     return str(tag).rpartition("}")[2]
 
 
+def first_element(parent: Element) -> Element | None:
+    """Return the first child that is an element (not a comment or PI)."""
+    return next(parent.iterchildren(etree.Element), None)
+
+
+def text_content(element: Element) -> str | None:
+    """Return an element's text, skipping comments and PIs inside it."""
+    if len(element) == 0:
+        return element.text
+    return str(element.xpath("string()"))
+
+
+def whole_number(text: str | None) -> int | None:
+    """Return plain ASCII digits as an int, anything else as None."""
+    if text is None or not _DIGITS.fullmatch(text) or len(text.strip()) > 15:
+        return None
+    return int(text)
+
+
 def make_parser() -> etree.XMLParser:
     """Return an lxml parser that cannot be tricked into fetching things."""
     return etree.XMLParser(
@@ -233,7 +252,7 @@ class Context:
         self, element: Element, what: str, code: str = "count"
     ) -> int | None:
         """Return the element's text as a non-negative integer, or None."""
-        return self.number(element, element.text, what, code=code)
+        return self.number(element, text_content(element), what, code=code)
 
 
 def parse(data: bytes, source: str) -> Element:
