@@ -10,7 +10,7 @@ expected, so whoever published the file can fix it.
 from __future__ import annotations
 
 import logging
-import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -29,6 +29,9 @@ from openuitslag.core.model import Document, DocumentInfo, DocumentKind, ReadRep
 from openuitslag.core.sources import Source, iter_sources
 
 log = logging.getLogger("openuitslag.read")
+
+# Files handed to each worker process before waiting for the oldest.
+IN_FLIGHT: Final = 2
 
 Reader = Callable[[Context, Element, DocumentInfo], Document]
 
@@ -104,11 +107,6 @@ def read_paths(paths: Iterable[str | Path], *, workers: int = 1) -> ReadReport:
     return report
 
 
-def default_workers() -> int:
-    """Return a sensible number of reading processes for this machine."""
-    return max(1, min(8, os.cpu_count() or 1))
-
-
 Outcome = Document | list[Problem]
 
 
@@ -137,15 +135,26 @@ def _read_source(name: str, data: bytes) -> Outcome | None:
 def _read_in_pool(
     sources: Iterator[Source | Problem], workers: int
 ) -> Iterator[Outcome | None]:
+    """Read sources in worker processes, in order, a few at a time.
+
+    At most ``IN_FLIGHT`` files per worker are held in memory at once, so
+    a national set of hundreds of large files does not sit in RAM twice.
+    """
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: list[Problem | Future[Outcome | None]] = []
+        pending: deque[Problem | Future[Outcome | None]] = deque()
         for item in sources:
             if isinstance(item, Problem):
                 pending.append(item)
             else:
                 pending.append(pool.submit(_read_source, item.name, item.data))
-        for entry in pending:
-            yield [entry] if isinstance(entry, Problem) else entry.result()
+            while len(pending) > IN_FLIGHT * workers:
+                yield _settle(pending.popleft())
+        while pending:
+            yield _settle(pending.popleft())
+
+
+def _settle(entry: Problem | Future[Outcome | None]) -> Outcome | None:
+    return [entry] if isinstance(entry, Problem) else entry.result()
 
 
 def _eml_kind(ctx: Context, root: Element) -> DocumentKind | None:
