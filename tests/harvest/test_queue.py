@@ -31,22 +31,10 @@ def workers(tmp_path: Path) -> Iterator[str]:
         "OPENUITSLAG_HARVEST_MIN_INTERVAL": "0",
         "OPENUITSLAG_HARVEST_ALLOW_HOSTS": "127.0.0.0/8",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "openuitslag.harvest.queue",
-        "worker",
-        "--pool=solo",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-        "--loglevel=WARNING",
-    ]
+    command = [sys.executable, "-m", "openuitslag", "harvest", "worker"]
     processes = [
         subprocess.Popen(
-            [*command, f"--hostname=w{i}@test"],
+            [*command, "--name", f"w{i}@test"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=open(tmp_path / f"w{i}.log", "wb"),  # noqa: SIM115

@@ -307,6 +307,7 @@ def worker_command(concurrency: int, name: str | None) -> None:
     if not os.environ.get(BROKER_ENV):
         raise click.ClickException(f"Set {BROKER_ENV}, e.g. redis://127.0.0.1:6379/0.")
     argv = ["worker", "--loglevel=INFO", f"--concurrency={concurrency}"]
+    argv += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
     argv += ["--pool=solo"] if concurrency == 1 else []
     argv += [f"--hostname={name}"] if name else []
     app.worker_main(argv)
