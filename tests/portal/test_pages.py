@@ -298,3 +298,15 @@ def test_admin_edits_election_settings(imported: object, admin_client: Client) -
     page = admin_client.get(f"/admin/portal/election/{election.pk}/change/")
     assert page.status_code == 200
     assert "csb_session" in page.content.decode()
+
+
+def test_english_pages_are_translated(imported: object, client: Client) -> None:
+    html = client.get("/en/verkiezing/TK2023/gemeente/0482/stembureau/1/").content
+    text = html.decode()
+    assert '<html lang="en">' in text
+    assert "Skip to content" in text
+    assert "admitted voters" in text
+    dutch = client.get(
+        "/verkiezing/TK2023/gemeente/0482/stembureau/1/"
+    ).content.decode()
+    assert "Naar de inhoud" in dutch

@@ -25,7 +25,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 logger = logging.getLogger("openuitslag.portal")
 
-UNCACHED_PREFIXES = ("/admin/", "/static/", "/en/admin/")
+# The transparency log grows without an import, so its answers (under
+# /api/v1/log and the tile layout under /log/) set their own caching.
+UNCACHED_PREFIXES = ("/admin/", "/static/", "/en/admin/", "/api/v1/log", "/log/")
 
 
 def generation_path() -> Path:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "openuitslag.portal.apps.PortalConfig",
+    "openuitslag.api.apps.ApiConfig",
 ]
 if (PACKAGE_DIR.parent / "harvest" / "apps.py").exists():
     INSTALLED_APPS.append("openuitslag.harvest")
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "openuitslag.api.middleware.ApiHeadersMiddleware",
     "openuitslag.portal.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from openuitslag.portal import views
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("document/<str:sha256>/", views.download, name="download"),
     path("gezondheid/", views.health, name="health"),
+    path("", include("openuitslag.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),

@@ -16,9 +16,8 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
 from openuitslag.portal import charts, geo, results, tables
@@ -27,12 +26,12 @@ from openuitslag.portal.importer import stored_file
 
 SEVERITIES = ("error", "warning", "notice")
 CATEGORY_NAMES = {
-    "TK": _lazy("Tweede Kamer"),
-    "EK": _lazy("Eerste Kamer"),
-    "EP": _lazy("Europees Parlement"),
-    "PS": _lazy("Provinciale Staten"),
-    "AB": _lazy("Waterschappen"),
-    "GR": _lazy("Gemeenteraden"),
+    "TK": gettext_lazy("Tweede Kamer"),
+    "EK": gettext_lazy("Eerste Kamer"),
+    "EP": gettext_lazy("Europees Parlement"),
+    "PS": gettext_lazy("Provinciale Staten"),
+    "AB": gettext_lazy("Waterschappen"),
+    "GR": gettext_lazy("Gemeenteraden"),
 }
 
 
