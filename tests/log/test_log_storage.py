@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from log_testdata import FOUND, meta_for
 
 from openuitslag.log import Archive, Log, merkle
@@ -164,3 +167,27 @@ def test_a_torn_object_is_written_again(
 
     assert store.put(data) == digest
     assert store.get(digest) == data
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=300), min_size=1, max_size=6))
+def test_any_sequence_of_commits_gives_the_rfc_tree(batches: list[int]) -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        log = Log(Path(temp) / "log")
+        memory, start = merkle.MemoryTree(), 0
+        for batch in batches:
+            items = [entry(start + i) for i in range(batch)]
+            log.append(items)
+            for item in items:
+                memory.append_leaf_hash(merkle.leaf_hash(item.encode()))
+            start += batch
+            old = start // 2
+            assert log.root() == memory.root()
+            merkle.verify_consistency(
+                old, start, log.consistency_proof(old), log.root(old), log.root()
+            )
+        index = start * 7 // 11
+        merkle.verify_inclusion(
+            memory.read(0, index), index, start, log.inclusion_proof(index), log.root()
+        )
+        log.close()
