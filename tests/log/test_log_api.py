@@ -43,3 +43,7 @@ def test_inclusion_for_a_file_and_consistency(archive: Archive) -> None:
     assert consistency_dict(archive.log, 5)["proof"] == []
     with pytest.raises(LogError, match="No file with SHA-256 0000"):
         inclusion_for_sha256(archive.log, "0" * 64)
+    with pytest.raises(LogError, match="from size 4 to size 3"):
+        consistency_dict(archive.log, 4, 3)
+    with pytest.raises(LogError, match="has no tree of size 6"):
+        consistency_dict(archive.log, 4, 6)

@@ -218,6 +218,11 @@ class Log:
         """Return the proof that tree ``new`` extends tree ``old``."""
         new = self.size if new is None else new
         self._check_size(new)
+        if not 0 <= old <= new:
+            raise LogError(
+                f"No consistency proof from size {old} to size {new}; it needs "
+                "0 <= old <= new."
+            )
         return merkle.consistency_proof(self.read_node, old, new)
 
     # -- finding entries -----------------------------------------------
