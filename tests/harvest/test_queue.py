@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,3 +80,19 @@ def test_two_workers_share_the_sites_but_never_one_site_at_once(workers, tmp_pat
     assert all(r["errors"] == [] for r in results)
     for server in servers:
         assert server.site.max_active == 1, server.site.name
+
+
+def test_host_lock_is_exclusive_and_renewed(monkeypatch):
+    monkeypatch.setenv(queue.BROKER_ENV, REDIS)
+    monkeypatch.setattr(queue, "LOCK_SECONDS", 0.6)
+    monkeypatch.setattr(queue, "LOCK_WAIT", 0.1)
+    queue._redis.cache_clear()
+    host = f"lock-test-{uuid.uuid4().hex[:8]}.invalid"
+
+    with queue.host_lock(host):
+        time.sleep(1.5)  # past the lock's lifetime: only renewal keeps it
+        with pytest.raises(queue.HostBusy), queue.host_lock(host):
+            pass
+    with queue.host_lock(host):
+        pass
+    queue._redis.cache_clear()

@@ -19,6 +19,7 @@ import contextlib
 import logging
 import os
 import socket
+import threading
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -36,7 +37,7 @@ log = logging.getLogger("openuitslag.harvest")
 BROKER_ENV = "OPENUITSLAG_HARVEST_BROKER"
 QUEUE_ENV = "OPENUITSLAG_HARVEST_QUEUE"
 LOCK_PREFIX = "openuitslag:harvest:host:"
-LOCK_SECONDS = 900  # longer than any site visit may take
+LOCK_SECONDS = 60  # renewed every 20 s while a visit lasts
 LOCK_WAIT = 2.0
 
 
@@ -69,17 +70,39 @@ def _redis() -> Any:
 
 @contextlib.contextmanager
 def host_lock(host: str) -> Iterator[None]:
-    """Hold the Redis lock of ``host``; raise HostBusy if another holds it."""
+    """Hold the Redis lock of ``host``; raise HostBusy if another holds it.
+
+    The lock expires ``LOCK_SECONDS`` after its last renewal, so a worker
+    that dies frees the site soon; a live worker renews it in the
+    background for as long as its visit lasts.
+    """
     lock = _redis().lock(
-        LOCK_PREFIX + host, timeout=LOCK_SECONDS, blocking_timeout=LOCK_WAIT
+        LOCK_PREFIX + host,
+        timeout=LOCK_SECONDS,
+        blocking_timeout=LOCK_WAIT,
+        thread_local=False,  # the keeper thread renews it
     )
     if not lock.acquire():
         raise HostBusy(host)
+    done = threading.Event()
+    keeper = threading.Thread(target=_keep_renewing, args=(lock, done), daemon=True)
+    keeper.start()
     try:
         yield
     finally:
+        done.set()
+        keeper.join()
         with contextlib.suppress(Exception):
             lock.release()
+
+
+def _keep_renewing(lock: Any, done: threading.Event) -> None:
+    while not done.wait(LOCK_SECONDS / 3):
+        try:
+            lock.reacquire()
+        except Exception:  # the lock is lost; the visit ends soon anyway
+            log.warning("lock lost name=%s", lock.name)
+            return
 
 
 class HostBusy(Exception):
