@@ -11,6 +11,7 @@ per request. This bench measures, in a fresh temporary folder:
 - the root hash, and inclusion and consistency proof generation and
   verification at that size (with the node reads each proof costs, which
   must grow as log n, not n);
+- the static tlog-tiles export and proofs computed from its tiles;
 - ``verify_log``, which recomputes the whole tree and every checkpoint.
 
 ``python -m bench log [--entries N] [--batch B] [--proofs P]``
@@ -28,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from openuitslag.log import Archive, Entry, EntryMeta, Log, merkle
+from openuitslag.log.tiles import TileLog, export_tiles
 from openuitslag.log.verify import verify_log
 
 FOUND = datetime(2025, 10, 29, 21, 0, 0, tzinfo=UTC)
@@ -151,6 +153,20 @@ def bench_proofs(log: Log, proofs: int) -> None:
     print(f"consistency proof, verify:   {micro(check)}")
 
 
+def bench_tiles(log: Log, folder: Path, proofs: int) -> None:
+    started = clock()
+    written = export_tiles(log, folder / "static")
+    print(f"export tlog-tiles: {written:,} files in {clock() - started:.2f} s")
+    tiles, rng = TileLog.from_folder(folder / "static"), random.Random(9162)
+    durations = []
+    for _ in range(proofs):
+        index = rng.randrange(tiles.size)
+        started = clock()
+        tiles.inclusion_proof(index, tiles.size)
+        durations.append(clock() - started)
+    print(f"inclusion proof from tiles (cached after first read): {micro(durations)}")
+
+
 def bench_verify(log: Log) -> None:
     seconds, report = timed(lambda: verify_log(Log(log.folder)))
     assert not getattr(report, "problems", True)
@@ -175,6 +191,7 @@ def main() -> None:
         bench_archive_add(folder, options.single)
         bench_archive_add_many(folder, options.files, options.batch)
         bench_proofs(log, options.proofs)
+        bench_tiles(log, folder, options.proofs)
         bench_verify(log)
         log.close()
 

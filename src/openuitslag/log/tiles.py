@@ -26,7 +26,7 @@ from openuitslag.log import merkle
 from openuitslag.log.entry import identity_of
 from openuitslag.log.note import Checkpoint, NoteError, SignedNote, Verifier
 from openuitslag.log.storage import HASH, Log, LogError
-from openuitslag.log.store import atomic_write
+from openuitslag.log.store import atomic_write, sync_filesystem
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
@@ -65,14 +65,16 @@ def tile_spans(count: int) -> list[tuple[int, int]]:
 def export_tiles(log: Log, out: Path) -> int:
     """Write the log up to its latest checkpoint as tiles; count the files.
 
-    Full tiles never change, so those already present are skipped; the
-    checkpoint is written last, so a reader never sees a checkpoint whose
-    tiles are missing.
+    Tiles already present with the right content are left alone (full
+    tiles never change), a tile torn by a power loss is rewritten, and
+    the checkpoint is written last, after one sync, so a reader never
+    sees a checkpoint whose tiles are missing.
     """
     note = log.latest_checkpoint()
     if note is None:
         raise LogError(f"The log in {log.folder} has no checkpoint to export.")
     size = log.open_checkpoint(note).checkpoint.size
+    out.mkdir(parents=True, exist_ok=True)
     written = 0
 
     # Hash tiles: tile level L holds tree level 8L.
@@ -80,33 +82,32 @@ def export_tiles(log: Log, out: Path) -> int:
     while size >> (TILE_HEIGHT * level):
         count = size >> (TILE_HEIGHT * level)
         for index, width in tile_spans(count):
-            path = out / tile_path(level, index, width)
-            if path.exists():
-                continue
             start = index * TILE_WIDTH
-            data = b"".join(
-                log.read_node(TILE_HEIGHT * level, i)
-                for i in range(start, start + width)
-            )
-            atomic_write(path, data)
-            written += 1
+            nodes = range(start, start + width)
+            data = b"".join(log.read_node(TILE_HEIGHT * level, i) for i in nodes)
+            written += _write_if_new(out / tile_path(level, index, width), data)
         level += 1
 
     # Entry bundles, then the public keys and the checkpoint.
     for index, width in tile_spans(size):
-        path = out / entries_path(index, width)
-        if not path.exists():
-            start = index * TILE_WIDTH
-            bundle = b"".join(
-                struct.pack(">H", len(data)) + data
-                for _, data in log.scan(start, start + width)
-            )
-            atomic_write(path, bundle)
-            written += 1
+        start = index * TILE_WIDTH
+        bundle = b"".join(
+            struct.pack(">H", len(data)) + data
+            for _, data in log.scan(start, start + width)
+        )
+        written += _write_if_new(out / entries_path(index, width), bundle)
+    sync_filesystem(out)
     verifiers = "".join(v.encode() + "\n" for v in log.keys.verifiers())
     atomic_write(out / "verifiers", verifiers.encode())
     atomic_write(out / "checkpoint", note)
     return written + 2
+
+
+def _write_if_new(path: Path, data: bytes) -> int:
+    if path.is_file() and path.read_bytes() == data:
+        return 0
+    atomic_write(path, data, durable=False)
+    return 1
 
 
 class TileLog:
