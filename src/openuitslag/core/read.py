@@ -12,7 +12,12 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import (
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+)
 from pathlib import Path
 from typing import Final
 
@@ -30,8 +35,10 @@ from openuitslag.core.sources import Source, iter_sources
 
 log = logging.getLogger("openuitslag.read")
 
-# Files handed to each worker process before waiting for the oldest.
+# Files handed to each worker before waiting for the oldest.
 IN_FLIGHT: Final = 2
+# Threads reading in one process: one parsing while one extracts.
+THREADS: Final = 2
 
 Reader = Callable[[Context, Element, DocumentInfo], Document]
 
@@ -86,14 +93,17 @@ def read_paths(paths: Iterable[str | Path], *, workers: int = 1) -> ReadReport:
 
     Problems are collected per file; a file with problems contributes no
     document and never stops the others. With ``workers`` > 1 the files
-    are read in that many processes, as they are independent.
+    are read in that many processes, as they are independent. In one
+    process, two threads still overlap the parsing of one file (libxml2
+    runs without the GIL) with the extraction from the one before.
     """
     report = ReadReport()
     sources = iter_sources(paths)
     if workers > 1:
-        outcomes = _read_in_pool(sources, workers)
+        pool: Executor = ProcessPoolExecutor(max_workers=workers)
     else:
-        outcomes = (_outcome(item) for item in sources)
+        pool = ThreadPoolExecutor(max_workers=THREADS)
+    outcomes = _read_in_pool(sources, pool, max(workers, THREADS))
     for outcome in outcomes:
         if outcome is None:
             continue
@@ -115,12 +125,6 @@ Outcome = Document | list[Problem]
 NOT_DOCUMENTS: Final = (".txt", ".pdf", ".md", ".json", ".xlsx", ".geojson", ".html")
 
 
-def _outcome(item: Source | Problem) -> Outcome | None:
-    if isinstance(item, Problem):
-        return [item]
-    return _read_source(item.name, item.data)
-
-
 def _read_source(name: str, data: bytes) -> Outcome | None:
     if name.lower().endswith(NOT_DOCUMENTS) and not looks_like_xml(data):
         log.debug("skipped source=%s reason=not-a-document", name)
@@ -133,14 +137,14 @@ def _read_source(name: str, data: bytes) -> Outcome | None:
 
 
 def _read_in_pool(
-    sources: Iterator[Source | Problem], workers: int
+    sources: Iterator[Source | Problem], pool: Executor, workers: int
 ) -> Iterator[Outcome | None]:
-    """Read sources in worker processes, in order, a few at a time.
+    """Read sources on a pool, yielding outcomes in order, a few at a time.
 
     At most ``IN_FLIGHT`` files per worker are held in memory at once, so
     a national set of hundreds of large files does not sit in RAM twice.
     """
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with pool:
         pending: deque[Problem | Future[Outcome | None]] = deque()
         for item in sources:
             if isinstance(item, Problem):
