@@ -57,7 +57,7 @@ def test_six_municipalities_with_electorate_0_in_the_kieskring_files(
 ) -> None:
     zero = where(tk2021.findings, "W.205")
 
-    named = sorted((f.message_nl.split("rij ")[1].split(" (")[0]) for f in zero)
+    named = sorted(f.message_nl.split("gemeente ")[1].split(" (")[0] for f in zero)
     assert named == [
         "Berg en Dal",
         "Bloemendaal",

@@ -194,19 +194,59 @@ class Row:
 def label_nl(row: Row, where: Where) -> str:
     """Return how a Dutch reader names the row: "stembureau X (0482::SB1)"."""
     if row.unit is None:
-        name = where.authority_name or where.authority or "?"
-        return f"het totaal van {name}"
-    kind = "stembureau" if row.is_station else "rij"
-    return f"{kind} {row.unit.name} ({row.unit.id})"
+        return "het " + _total(where, ("landelijke totaal", "totaal van", "gemeente"))
+    return _label(row, ("stembureau", "gemeente", "kieskring", "rij"))
 
 
 def label_en(row: Row, where: Where) -> str:
     """Return how an English reader names the row."""
     if row.unit is None:
-        name = where.authority_name or where.authority or "?"
-        return f"the total of {name}"
-    kind = "polling station" if row.is_station else "row"
-    return f"{kind} {row.unit.name} ({row.unit.id})"
+        return "the " + _total(where, ("national total", "total of", "municipality"))
+    return _label(row, ("polling station", "municipality", "kieskring", "row"))
+
+
+def _total(where: Where, words: tuple[str, str, str]) -> str:
+    """Return "totaal van kieskring Haarlem", "landelijke totaal", …"""
+    national, total_of, municipality = words
+    ident = where.authority or ""
+    name = where.authority_name or ident or "?"
+    if ident == "CSB":
+        return national
+    if ident.startswith("HSB") and not name.lower().startswith("kieskring"):
+        return f"{total_of} kieskring {name}"
+    if ident.isdigit():
+        return f"{total_of} {municipality} {name}"
+    return f"{total_of} {name}"
+
+
+def _label(row: Row, words: tuple[str, str, str, str]) -> str:
+    assert row.unit is not None
+    station, municipality, kieskring, other = words
+    name, ident = row.unit.name, row.unit.id
+    area = area_key(ident)
+    if row.is_station:
+        kind = station
+    elif area is not None and area.isdigit():
+        kind = municipality
+    elif area is not None:
+        kind = "" if name.lower().startswith("kieskring") else kieskring
+    else:
+        kind = other
+    return f"{kind} {name} ({ident})".lstrip()
+
+
+def area_key(unit_id: str) -> str | None:
+    """Return the area a row stands for: a municipality code or HSB<n>.
+
+    ``HSB10::0392`` and ``0392`` both stand for municipality 0392, ``HSB3``
+    for kieskring 3. Stembureau rows (``…::SB4``) return None.
+    """
+    tail = unit_id.rpartition("::")[2]
+    if tail.startswith("SB"):
+        return None
+    if tail.isdigit():
+        return tail.zfill(4)
+    return tail if tail.startswith("HSB") else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from openuitslag.core.checks.common import (
     F,
     G,
     Where,
+    area_key,
     counter_en,
     counter_nl,
     en,
@@ -240,20 +241,6 @@ class Located:
         return self.contest.units[self.row].name
 
 
-def area_key(unit_id: str) -> str | None:
-    """Return the area a row stands for: a municipality code or HSB<n>.
-
-    ``HSB10::0392`` and ``0392`` both stand for municipality 0392, ``HSB3``
-    for kieskring 3. Stembureau rows (``…::SB4``) return None.
-    """
-    tail = unit_id.rpartition("::")[2]
-    if tail.startswith("SB"):
-        return None
-    if tail.isdigit():
-        return tail.zfill(4)
-    return tail if tail.startswith("HSB") else None
-
-
 def authority_key(count: Count) -> str:
     """Return the area a whole document stands for, in area_key's form."""
     ident = count.authority.id
@@ -465,10 +452,7 @@ def _counter_difference(
 ) -> Finding:
     where = Where.of(copy.count)
     name = COUNTERS[c]
-    quirk_nl = quirk_en = ""
-    if c == CAST and other == 0:
-        quirk_nl = " De uitslag verandert daardoor niet, wel de opkomst."
-        quirk_en = " The result does not change, turnout does."
+    quirk_nl, quirk_en = _electorate_quirk(copy, c, ours, other)
     return where.finding(
         "reconcile.votes-differ" if c in VOTE_COUNTERS else "reconcile.counter-differs",
         ERROR if c in VOTE_COUNTERS else WARNING,
@@ -482,27 +466,71 @@ def _counter_difference(
     )
 
 
+# Voters abroad are counted in kieskring 's-Gravenhage (number 12).
+ABROAD_KIESKRING = "HSB12"
+
+
+def _electorate_quirk(copy: Located, c: int, ours: int, other: int) -> tuple[str, str]:
+    """Say why an electorate may differ where the files are known to."""
+    if c != CAST:
+        return "", ""
+    if other == 0 or ours == 0:
+        return (
+            " De uitslag verandert daardoor niet, wel de opkomst.",
+            " The result does not change, turnout does.",
+        )
+    abroad = copy.count.info.kind is DocumentKind.EML_510D
+    if abroad and copy.unit_id == ABROAD_KIESKRING and other > ours:
+        return (
+            " Het verschil kunnen de kiezers in het buitenland zijn: die horen "
+            "bij kieskring 's-Gravenhage en telt het centraal stembureau mee.",
+            " The difference may be the voters abroad: they belong to kieskring "
+            "'s-Gravenhage and the central committee includes them.",
+        )
+    return (
+        " De uitslag verandert daardoor niet, wel de opkomst.",
+        " The result does not change, turnout does.",
+    )
+
+
 def _subject_nl(located: Located) -> str:
-    return f"De telling van {located.name} ({located.count.info.source})"
+    return (
+        f"De telling van {_committee(located.count, NL)} ({located.count.info.source})"
+    )
 
 
 def _subject_en(located: Located) -> str:
-    return f"The count of {located.name} ({located.count.info.source})"
+    return f"The count of {_committee(located.count, EN)} ({located.count.info.source})"
 
 
 def _copy_nl(located: Located) -> str:
+    source = located.count.info.source
     if located.row is None:
-        return f"het andere bestand van dezelfde telling ({located.count.info.source})"
-    return (
-        f"de telling van {located.count.authority.name or located.count.authority.id}"
-        f" ({located.count.info.source}, rij {located.unit_id})"
-    )
+        return f"het andere bestand van dezelfde telling ({source})"
+    committee = _committee(located.count, NL)
+    return f"de telling van {committee} ({source}, rij {located.unit_id})"
 
 
 def _copy_en(located: Located) -> str:
+    source = located.count.info.source
     if located.row is None:
-        return f"the other file of the same count ({located.count.info.source})"
-    return (
-        f"the count of {located.count.authority.name or located.count.authority.id}"
-        f" ({located.count.info.source}, row {located.unit_id})"
-    )
+        return f"the other file of the same count ({source})"
+    committee = _committee(located.count, EN)
+    return f"the count of {committee} ({source}, row {located.unit_id})"
+
+
+NL = ("het centraal stembureau", "kieskring", "gemeente")
+EN = ("the central committee", "kieskring", "municipality")
+
+
+def _committee(count: Count, words: tuple[str, str, str]) -> str:
+    """Return who made a count: "kieskring Haarlem", "gemeente Stein", …"""
+    central, kieskring, municipality = words
+    ident, name = count.authority.id, count.authority.name or count.authority.id
+    if ident == "CSB":
+        return central
+    if ident.startswith("HSB") and not name.lower().startswith("kieskring"):
+        return f"{kieskring} {name}"
+    if ident.isdigit() and " + " not in name:
+        return f"{municipality} {name}"
+    return name

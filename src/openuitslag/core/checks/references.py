@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from openuitslag.core.checks.common import CAST, Where, en, nl
-from openuitslag.core.checks.reconcile import area_key, has_codes
+from openuitslag.core.checks.common import CAST, Where, area_key, en, nl
+from openuitslag.core.checks.reconcile import has_codes
 from openuitslag.core.errors import Severity
 from openuitslag.core.findings import Finding
 from openuitslag.core.model import (
