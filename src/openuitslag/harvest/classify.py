@@ -27,8 +27,12 @@ import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 log = logging.getLogger("openuitslag.harvest")
 
@@ -317,7 +321,7 @@ def ocr_first_page(data: bytes) -> str:
     return done.stdout.decode("utf-8", errors="replace")
 
 
-def _largest_image(data: bytes):  # type: ignore[no-untyped-def]
+def _largest_image(data: bytes) -> Image.Image | None:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 

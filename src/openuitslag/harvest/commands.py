@@ -21,11 +21,16 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from openuitslag.core.errors import ReadError
 from openuitslag.harvest.registry import parse_registry_csv
+
+if TYPE_CHECKING:
+    from openuitslag.harvest.completeness import Completeness
+    from openuitslag.harvest.harvester import PassReport, Target
 
 log = logging.getLogger("openuitslag.harvest")
 
@@ -44,7 +49,9 @@ def _setup_django() -> None:
     call_command("migrate", "harvest", verbosity=0, interactive=False)
 
 
-def _targets(registry: str | None, election: str | None, municipality: str | None):  # type: ignore[no-untyped-def]
+def _targets(
+    registry: str | None, election: str | None, municipality: str | None
+) -> list[Target]:
     from openuitslag.harvest.harvester import Target
 
     if registry is None:
@@ -137,7 +144,7 @@ def harvest_group(
         time.sleep(interval)
 
 
-def _one_pass(targets: list, data_dir: Path, workers: int) -> None:  # type: ignore[type-arg]
+def _one_pass(targets: list[Target], data_dir: Path, workers: int) -> None:
     from openuitslag.harvest.queue import BROKER_ENV, dispatch
 
     started = time.monotonic()
@@ -163,7 +170,7 @@ def _one_pass(targets: list, data_dir: Path, workers: int) -> None:  # type: ign
     )
 
 
-def _in_process(targets: list, data_dir: Path, workers: int):  # type: ignore[no-untyped-def,type-arg]
+def _in_process(targets: list[Target], data_dir: Path, workers: int) -> PassReport:
     from openuitslag.harvest.catalogue import Catalogue
     from openuitslag.harvest.client import ClientSettings, PoliteClient
     from openuitslag.harvest.harvester import Harvester
@@ -275,7 +282,7 @@ def status_command(
             click.echo(f"  finding {finding.code}: {finding.message_en}")
 
 
-def _print_status(report, findings: int) -> None:  # type: ignore[no-untyped-def]
+def _print_status(report: Completeness, findings: int) -> None:
     found = len(report.items) - len(report.missing)
     click.echo(
         f"{report.election} {report.municipality}: {found} of {len(report.items)} "

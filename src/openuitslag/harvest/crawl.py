@@ -68,7 +68,8 @@ def extract_links(page_url: str, data: bytes) -> list[Link]:
         url = urldefrag(urljoin(page_url, href))[0]
         if url not in seen and urlsplit(url).scheme in ("http", "https"):
             seen.add(url)
-            links.append(Link(url, " ".join("".join(anchor.itertext()).split())))
+            text = "".join(str(piece) for piece in anchor.itertext())
+            links.append(Link(url, " ".join(text.split())))
     return links
 
 

@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from celery import Celery, Task
+from celery import Celery, Task  # type: ignore[import-untyped]
 
 from openuitslag.harvest.catalogue import Catalogue
 from openuitslag.harvest.client import ClientSettings, PoliteClient
@@ -123,7 +123,9 @@ def harvester_for(data_dir: str) -> Harvester:
     )
 
 
-@app.task(bind=True, name="openuitslag.harvest.site", max_retries=None)  # type: ignore[misc]
+@app.task(  # type: ignore[untyped-decorator]
+    bind=True, name="openuitslag.harvest.site", max_retries=None
+)
 def harvest_site(
     self: Task, election: str, municipality: str, url: str, data_dir: str
 ) -> dict[str, Any]:
