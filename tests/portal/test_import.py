@@ -99,3 +99,17 @@ def test_a_file_that_is_not_a_count_is_reported_by_name(imported: object) -> Non
     assert summary.imported == []
     assert summary.problems or summary.skipped == ["rommel.xml"]
     assert all(p.source == "rommel.xml" for p in summary.problems)
+
+
+def test_imported_files_are_in_the_transparency_log(imported: object) -> None:
+    from django.conf import settings
+
+    from openuitslag.log.archive import Archive
+
+    archive = Archive.open(settings.DATA_DIR)
+    try:
+        logged = {archive.log.entry(i).sha256 for i in range(archive.log.size)}
+    finally:
+        archive.close()
+    documents = set(m.Document.objects.values_list("sha256", flat=True))
+    assert documents <= logged

@@ -242,6 +242,7 @@ def import_paths(
     documents = read_sources(sources, workers, summary)
     documents.sort(key=lambda d: (KIND_ORDER.get(d.record.info.kind, 5), d.source))
 
+    loaded = []
     for document in wrap(documents, "laden"):
         try:
             election = load_document(document)
@@ -252,9 +253,12 @@ def import_paths(
                 )
             )
             continue
+        loaded.append(document)
         summary.imported.append(document.source)
         summary.elections.add(election)
         logger.info("document imported source=%s", document.source)
+    if loaded and settings.ARCHIVE_IMPORTS:
+        archive_documents(loaded, summary)
 
     if verify and summary.elections:
         in_memory = {d.sha256: d.record for d in documents}
@@ -264,6 +268,48 @@ def import_paths(
     if summary.imported:
         bump_generation()
     return summary
+
+
+def archive_documents(documents: list[ReadDocument], summary: ImportSummary) -> None:
+    """Add the imported files to the transparency log (one commit).
+
+    The log is what lets anyone prove later that a published number came
+    from exactly these bytes; a failure to log is reported, and the
+    import itself stands.
+    """
+    from openuitslag.log.archive import Archive
+    from openuitslag.log.entry import EntryMeta
+
+    def items() -> Iterator[tuple[bytes, EntryMeta]]:
+        for document in documents:
+            record = document.record
+            authority = getattr(record, "authority", None)
+            meta = EntryMeta(
+                election=record.election.id,
+                # Definitions may name no committee; the election stands in.
+                authority=authority.id if authority else record.election.id,
+                document_type=str(record.info.kind),
+                source_url=f"file:{document.source}",
+            )
+            yield stored_file(document.sha256).read_bytes(), meta
+
+    try:
+        archive = Archive.open(settings.DATA_DIR)
+        try:
+            archive.add_many(items())
+        finally:
+            archive.close()
+    except Exception as exc:  # the log has its own error types; report all
+        logger.error("archive failed error=%s", exc)
+        summary.problems.append(
+            Problem(
+                code="import.archive",
+                message=f"The files were imported but not added to the log: {exc}",
+                source=str(settings.DATA_DIR),
+            )
+        )
+        return
+    logger.info("documents archived count=%d", len(documents))
 
 
 def load_document(document: ReadDocument) -> str:

@@ -151,6 +151,8 @@ else:
         }
     }
 PAGE_CACHE = env_flag("OPENUITSLAG_PAGE_CACHE", default=True)
+# Every imported file also goes into the transparency log in the data folder.
+ARCHIVE_IMPORTS = env_flag("OPENUITSLAG_ARCHIVE", default=True)
 PAGE_MAX_AGE = int(os.environ.get("OPENUITSLAG_PAGE_MAX_AGE", "60"))
 
 # Background work (re-verification after an admin change) through the
