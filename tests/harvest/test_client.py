@@ -255,3 +255,15 @@ def test_site_byte_budget_stops_a_site_that_sends_too_much(server, client):
     with pytest.raises(TooLarge, match="budget of 100000 bytes"):
         client.fetch(server.url("/c.pdf"), budget=budget)
     assert budget.requests == 4  # robots.txt and three files
+
+
+def test_site_request_budget_stops_an_endless_site(server, client):
+    from openuitslag.harvest.client import SiteBudget
+
+    server.site.put("/a.pdf", b"%PDF")
+    budget = SiteBudget(limit=10**9, max_requests=3)
+
+    for _ in range(2):  # robots.txt, then the file twice
+        client.fetch(server.url("/a.pdf"), budget=budget)
+    with pytest.raises(TooLarge, match="more than 3 requests"):
+        client.fetch(server.url("/a.pdf"), budget=budget)

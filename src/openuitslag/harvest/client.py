@@ -60,6 +60,7 @@ class ClientSettings:
     max_redirects: int = 5
     max_file_bytes: int = 200 * 1024 * 1024
     max_site_bytes: int = 2 * 1024 * 1024 * 1024
+    max_site_requests: int = 5000
     retries: int = 3
     backoff: float = 1.0
     backoff_cap: float = 30.0
@@ -186,11 +187,20 @@ class _Answer:
 
 @dataclass
 class SiteBudget:
-    """Bytes a site may still send in this pass, and counters for reports."""
+    """Bytes and requests a site may still take in this pass; counters."""
 
     limit: int
+    max_requests: int = 5000
     used: int = 0
     requests: int = 0
+
+    def count_request(self, url: str) -> None:
+        """Count one more request, or refuse when the site has had enough."""
+        if self.requests >= self.max_requests:
+            raise TooLarge(
+                url, f"The site needed more than {self.max_requests} requests."
+            )
+        self.requests += 1
 
     def take(self, url: str, size: int) -> None:
         """Count ``size`` more bytes, or refuse when the budget is spent."""
@@ -259,6 +269,10 @@ class PoliteClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def budget(self) -> SiteBudget:
+        """Return a fresh budget for one site's visit."""
+        return SiteBudget(self.settings.max_site_bytes, self.settings.max_site_requests)
+
     def fetch(
         self,
         url: str,
@@ -270,7 +284,7 @@ class PoliteClient:
 
         Raises a :class:`FetchError` subclass that says what went wrong.
         """
-        budget = budget or SiteBudget(self.settings.max_site_bytes)
+        budget = budget or self.budget()
         current = httpx.URL(url)
         seen = [str(current)]
 
@@ -390,9 +404,9 @@ class PoliteClient:
         limit = min(max_bytes or self.settings.max_file_bytes, budget.limit)
         started = time.monotonic()
 
+        budget.count_request(str(target))
         with self._turn(target):
             self.requests += 1
-            budget.requests += 1
             try:
                 with self._http.stream("GET", target, headers=headers) as response:
                     result = self._read(target, response, limit, budget, started)

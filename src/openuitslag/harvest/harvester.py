@@ -151,7 +151,7 @@ class Harvester:
     def harvest_site(self, target: Target) -> SiteReport:
         """Visit one results page and what it links to."""
         report = SiteReport(target)
-        budget = SiteBudget(self.client.settings.max_site_bytes)
+        budget = self.client.budget()
         started = time.monotonic()
         with self.site_lock(target.host):
             try:
