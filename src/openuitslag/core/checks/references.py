@@ -37,6 +37,7 @@ NBSB = "9010"  # the national postal-vote office (briefstembureau)
 CARIBBEAN = frozenset({"9001", "9002", "9003"})  # Bonaire, St Eustatius, Saba
 
 KIESKRING_KINDS = frozenset({DocumentKind.EML_510C, DocumentKind.OSV4_3})
+MUNICIPAL = frozenset({DocumentKind.EML_510B, DocumentKind.OSV4_3})
 
 # Says why an area may be missing, in Dutch and English; None if not.
 NoteFunction = Callable[[str], tuple[str, str] | None]
@@ -263,7 +264,7 @@ def check_against_stations(
     for count in counts:
         if count.election.id != stations.election.id:
             continue
-        if count.authority.id.zfill(4) != code or count.info.kind.value != "510b":
+        if count.authority.id.zfill(4) != code or count.info.kind not in MUNICIPAL:
             continue
         for contest in count.contests:
             findings.extend(_stations(stations, count, contest))
