@@ -113,3 +113,16 @@ def test_imported_files_are_in_the_transparency_log(imported: object) -> None:
         archive.close()
     documents = set(m.Document.objects.values_list("sha256", flat=True))
     assert documents <= logged
+
+
+def test_reverify_task_replaces_the_findings(imported: object) -> None:
+    from openuitslag.portal.tasks import reverify_election
+
+    election = m.Election.objects.get(identifier="TK2023")
+    before = m.Finding.objects.filter(election=election).count()
+    m.Finding.objects.filter(election=election).delete()
+
+    result = reverify_election.enqueue("TK2023")
+
+    assert result.return_value == before
+    assert m.Finding.objects.filter(election=election).count() == before

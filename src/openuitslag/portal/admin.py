@@ -8,10 +8,12 @@ links of municipalities and stembureaus, can be changed.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from openuitslag.portal import models as m
 from openuitslag.portal.caching import bump_generation
+from openuitslag.portal.tasks import reverify_election
 
 
 @admin.register(m.Election)
@@ -20,6 +22,7 @@ class ElectionAdmin(admin.ModelAdmin):
 
     list_display = ("identifier", "name", "date", "csb_session", "error_count")
     search_fields = ("identifier", "name")
+    actions = ("reverify",)
     readonly_fields = (
         "identifier",
         "category",
@@ -53,6 +56,13 @@ class ElectionAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+    @admin.action(description="Opnieuw narekenen uit de huidige bestanden")
+    def reverify(self, request: HttpRequest, queryset: QuerySet[m.Election]) -> None:
+        """Enqueue a new verification of each chosen election."""
+        for election in queryset:
+            reverify_election.enqueue(election.identifier)
+        self.message_user(request, f"{queryset.count()} verkiezing(en) ingepland.")
 
     def save_model(
         self, request: HttpRequest, obj: m.Election, form: object, change: bool
