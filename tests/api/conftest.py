@@ -99,7 +99,7 @@ def archive_documents(data_dir: Path) -> tuple[int, int]:
     """Archive every imported document in the log, signing twice.
 
     Return the sizes of the two checkpoints: after the first half and
-    after all documents.
+    after all documents (the importer may have logged some already).
     """
     from openuitslag.log import Archive, EntryMeta
     from openuitslag.portal import models as m
@@ -112,7 +112,7 @@ def archive_documents(data_dir: Path) -> tuple[int, int]:
                 election=d.election.identifier if d.election else "unknown",
                 authority=d.authority_id or "unknown",
                 document_type=d.kind,
-                source_url=f"file:{d.source}",
+                source_url=f"https://gemeente.test/api-suite/{d.sha256}/{d.name}",
             ),
         )
         for d in m.Document.objects.select_related("election").order_by("id")
@@ -122,9 +122,10 @@ def archive_documents(data_dir: Path) -> tuple[int, int]:
         half = len(items) // 2
         archive.add_many(items[:half])
         archive.checkpoint()
+        first = archive.log.size
         archive.add_many(items[half:])
         archive.checkpoint()
-        return half, len(items)
+        return first, archive.log.size
     finally:
         archive.close()
 

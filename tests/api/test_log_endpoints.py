@@ -31,7 +31,6 @@ from openuitslag.log.verify import verify_tiles
 from .conftest import TK2023, read_member
 
 ALBLASSERDAM_510B = "Telling_TK2023_gemeente_Alblasserdam.eml.xml"
-ORIGIN = "openuitslag.test/log"
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +73,12 @@ def pinned(api_data_dir: Path) -> Verifier:
     return Keyring(api_data_dir / "log" / "keys").verifiers()[0]
 
 
+@pytest.fixture(scope="module")
+def origin(api_data_dir: Path) -> str:
+    """Return the log's name, the first line of its checkpoints."""
+    return (api_data_dir / "log" / "origin").read_text().strip()
+
+
 def fetch(portal: str, path: str) -> httpx.Response:
     """GET a path of the portal and check the answer is a success."""
     response = httpx.get(portal + path, timeout=30)
@@ -81,12 +86,14 @@ def fetch(portal: str, path: str) -> httpx.Response:
     return response
 
 
-def verify_inclusion_answer(body: dict[str, Any], data: bytes, key: Verifier) -> None:
+def verify_inclusion_answer(
+    body: dict[str, Any], data: bytes, key: Verifier, origin: str
+) -> None:
     """Check an inclusion answer offline, as docs/api.md describes.
 
     Raise NoteError or ProofError (or AssertionError) when it does not hold.
     """
-    head = open_checkpoint(body["checkpoint"].encode(), [key], ORIGIN).checkpoint
+    head = open_checkpoint(body["checkpoint"].encode(), [key], origin).checkpoint
     assert head.size == body["treeSize"]
     for proof in body["proofs"]:
         canonical = proof["canonical"].encode()
@@ -102,7 +109,7 @@ def verify_inclusion_answer(body: dict[str, Any], data: bytes, key: Verifier) ->
 
 
 def test_inclusion_proof_over_http_verifies_offline(
-    portal: str, pinned: Verifier
+    portal: str, pinned: Verifier, origin: str
 ) -> None:
     data = read_member(TK2023, ALBLASSERDAM_510B)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -110,10 +117,12 @@ def test_inclusion_proof_over_http_verifies_offline(
 
     assert answer.headers["api-version"] == "1.0.0"
     assert answer.headers["access-control-allow-origin"] == "*"
-    verify_inclusion_answer(answer.json(), data, pinned)
+    verify_inclusion_answer(answer.json(), data, pinned, origin)
 
 
-def test_tampered_inclusion_answers_fail(portal: str, pinned: Verifier) -> None:
+def test_tampered_inclusion_answers_fail(
+    portal: str, pinned: Verifier, origin: str
+) -> None:
     data = read_member(TK2023, ALBLASSERDAM_510B)
     sha256 = hashlib.sha256(data).hexdigest()
     body = fetch(portal, f"/api/v1/log/inclusion-proofs/{sha256}").json()
@@ -123,47 +132,51 @@ def test_tampered_inclusion_answers_fail(portal: str, pinned: Verifier) -> None:
     flipped = f"{int(first[0], 16) ^ 1:x}" + first[1:]
     path[0]["auditPath"] = [flipped, *path[0]["auditPath"][1:]]
     with pytest.raises(merkle.ProofError):
-        verify_inclusion_answer({**body, "proofs": path}, data, pinned)
+        verify_inclusion_answer({**body, "proofs": path}, data, pinned, origin)
 
     lying = [
         {**p, "canonical": p["canonical"].replace('"size":', '"size":1')}
         for p in body["proofs"]
     ]
     with pytest.raises((merkle.ProofError, AssertionError)):
-        verify_inclusion_answer({**body, "proofs": lying}, data, pinned)
+        verify_inclusion_answer({**body, "proofs": lying}, data, pinned, origin)
 
     lines = body["checkpoint"].split("\n")
     lines[2] = base64.b64encode(bytes(32)).decode()
     with pytest.raises(NoteError):
-        verify_inclusion_answer({**body, "checkpoint": "\n".join(lines)}, data, pinned)
+        verify_inclusion_answer(
+            {**body, "checkpoint": "\n".join(lines)}, data, pinned, origin
+        )
 
     changed = data.replace(b"<", b" <", 1)
     with pytest.raises(AssertionError):
-        verify_inclusion_answer(body, changed, pinned)
+        verify_inclusion_answer(body, changed, pinned, origin)
 
 
 def test_consistency_between_the_two_checkpoints(
-    portal: str, pinned: Verifier, imported: dict[str, Any]
+    portal: str, pinned: Verifier, origin: str, imported: dict[str, Any]
 ) -> None:
     old, new = imported["checkpoint_sizes"]
     body = fetch(
         portal, f"/api/v1/log/consistency-proof?firstSize={old}&secondSize={new}"
     ).json()
 
-    first = open_checkpoint(body["firstCheckpoint"].encode(), [pinned], ORIGIN)
-    second = open_checkpoint(body["secondCheckpoint"].encode(), [pinned], ORIGIN)
+    first = open_checkpoint(body["firstCheckpoint"].encode(), [pinned], origin)
+    second = open_checkpoint(body["secondCheckpoint"].encode(), [pinned], origin)
     proof = [bytes.fromhex(h) for h in body["proof"]]
     merkle.verify_consistency(
         old, new, proof, first.checkpoint.root, second.checkpoint.root
     )
+    assert proof, "the two checkpoints differ, so the proof has hashes"
+    tampered = [bytes([proof[0][0] ^ 1]) + proof[0][1:], *proof[1:]]
     with pytest.raises(merkle.ProofError):
         merkle.verify_consistency(
-            old, new, proof[::-1], first.checkpoint.root, second.checkpoint.root
+            old, new, tampered, first.checkpoint.root, second.checkpoint.root
         )
 
 
 def test_tile_layout_verifies_and_tlog_proof_checks(
-    portal: str, pinned: Verifier
+    portal: str, pinned: Verifier, origin: str
 ) -> None:
     data = read_member(TK2023, ALBLASSERDAM_510B)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -175,7 +188,7 @@ def test_tile_layout_verifies_and_tlog_proof_checks(
 
     proof = fetch(portal, f"/api/v1/log/tlog-proofs/{sha256}").content
     entry, head = check_proof(proof, data, [pinned])
-    assert entry.sha256 == sha256 and head.checkpoint.origin == ORIGIN
+    assert entry.sha256 == sha256 and head.checkpoint.origin == origin
 
     note = fetch(portal, "/api/v1/log/checkpoint")
     assert note.headers["content-type"].startswith("text/plain")
