@@ -108,7 +108,10 @@ h1,h2,h3{line-height:1.2}
 table{border-collapse:collapse;width:100%;margin:1rem 0 2rem}
 caption{text-align:left;font-weight:600;padding:.5rem 0}
 th,td{border:1px solid #bbb;padding:.35rem .5rem;text-align:left;
-vertical-align:top;overflow-wrap:anywhere}
+vertical-align:top}
+.place{overflow-wrap:anywhere;min-width:10rem;max-width:18rem}
+.why{overflow-wrap:anywhere;min-width:20rem}
+.sev,td.n{white-space:nowrap}
 th{background:#eef1f5}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 .error{border-left:6px solid #b00020}
@@ -167,7 +170,8 @@ def _summary_html(report: Report) -> str:
 def _election_html(election: ElectionReport) -> str:
     title = escape(f"{election.id} {election.name or ''}".strip())
     docs = "".join(
-        f"<tr><td>{escape(d.source)}</td><td>{escape(d.kind.value)}</td>"
+        f'<tr><td class="place">{escape(d.source)}</td>'
+        f'<td class="sev">{escape(d.kind.value)}</td>'
         f"<td><code>{escape(d.sha256_pv)}</code></td></tr>"
         for d in election.documents
     )
@@ -290,11 +294,11 @@ def _finding_row(finding: Finding) -> str:
         if p
     )
     return (
-        f'<tr class="{severity}"><td>{SEVERITY_NL[severity]}</td>'
-        f"<td><code>{escape(finding.code)}</code></td><td>{place}</td>"
+        f'<tr class="{severity}"><td class="sev">{SEVERITY_NL[severity]}</td>'
+        f'<td><code>{escape(finding.code)}</code></td><td class="place">{place}</td>'
         f'<td class="n">{_value(finding.expected)}</td>'
         f'<td class="n">{_value(finding.found)}</td>'
-        f"<td>{escape(finding.message_nl)}"
+        f'<td class="why">{escape(finding.message_nl)}'
         f'<span lang="en" class="en">{escape(finding.message_en)}</span></td></tr>'
     )
 
