@@ -275,3 +275,16 @@ def test_a_list_with_0_votes_where_its_share_predicts_many() -> None:
     assert zero[0].expected == 675  # 2700 of 4000 votes, times 1000
     deviates = {f.list for f in findings if f.code == "count.list-share-deviates"}
     assert deviates == {2}  # 100 % against 10 %; list 1 is reported as 0
+
+
+def test_a_candidate_with_0_votes_where_a_typical_row_gives_many() -> None:
+    rows = [Row(f"0482::SB{n}", candidates=(600, 300, 100)) for n in range(1, 5)]
+    # The votes of list 1's candidate 1 were booked on candidate 2.
+    rows.append(Row("0482::SB9", candidates=(0, 900, 100)))
+
+    findings = check_arithmetic(count(rows))
+
+    zero = [f for f in findings if f.code == "count.candidate-zero-votes"]
+    assert [(f.reporting_unit, f.list, f.candidate, f.expected) for f in zero] == [
+        ("0482::SB9", 1, "1", 600)
+    ]

@@ -642,6 +642,60 @@ def _list_finding(
     )
 
 
+def candidate_zero(stack: Stack, where: Where) -> Iterator[Finding]:
+    """A kandidaat with 0 votes where the rest of the file predicts many.
+
+    Swapped candidate results (the votes of number 49 booked on number
+    50, or those of number 1 on number 51, first of the form's second
+    page) leave one candidate at 0 in a row where the list did well.
+    """
+    contest = stack.contest
+    if contest.total is None or len(stack.rows) < 3:
+        return
+    candidates = np.flatnonzero(~contest.list_columns)
+    lists = np.flatnonzero(contest.list_columns)
+    if candidates.size == 0:
+        return
+    owner = lists[np.searchsorted(lists, candidates, side="right") - 1]
+    votes = np.where(stack.votes == MISSING, 0, stack.votes)
+    cand, totals = votes[:, candidates], votes[:, owner]
+    # The median row's share, not the pooled one: a local candidate with
+    # thousands of votes in one town would otherwise be "expected" in all.
+    share = np.median(cand[1:] / np.maximum(totals[1:], 1), axis=0)
+    expected = share[None, :] * totals
+    on_ballot = stack.votes[:, candidates] != MISSING
+    zero = on_ballot & (cand == 0) & (expected >= LIST_EXPECTED_AT_LEAST)
+    zero[0] = False
+    for r, k in zip(*np.nonzero(zero), strict=True):
+        s = int(candidates[k])
+        yield _candidate_zero(stack, where, int(r), s, float(expected[r, k]))
+
+
+def _candidate_zero(
+    stack: Stack, where: Where, r: int, s: int, expected: float
+) -> Finding:
+    row, contest = stack.rows[r], stack.contest
+    list_number = int(contest.list_numbers[s])
+    who = contest.candidate_codes[s] or str(int(contest.candidate_numbers[s]))
+    return where.finding(
+        "count.candidate-zero-votes",
+        NOTICE,
+        f"Bij {label_nl(row, where)} heeft kandidaat {who} van lijst "
+        f"{list_number} 0 stemmen, terwijl het aandeel dat de kandidaat in een "
+        f"gewone rij van het bestand krijgt er ongeveer {round(expected)} "
+        f"voorspelt. Mogelijk zijn de stemmen bij een andere kandidaat geboekt.",
+        f"At {label_en(row, where)} candidate {who} of list {list_number} has 0 "
+        f"votes, while the share the candidate gets in a typical row of the "
+        f"file predicts about {round(expected)}. The votes may have been booked "
+        f"on another candidate.",
+        unit=row.id,
+        list_number=list_number,
+        candidate=who,
+        expected=round(expected),
+        found=0,
+    )
+
+
 ROW_CHECKS: tuple[RowCheck, ...] = (
     admitted_voters,
     list_sum,
@@ -656,4 +710,5 @@ ROW_CHECKS: tuple[RowCheck, ...] = (
     explanations,
     missing_where_expected,
     list_plausibility,
+    candidate_zero,
 )
