@@ -71,7 +71,7 @@ def read_document(data: bytes, source: str) -> Document:
         raise ReadError(source, [_unknown_type(data, source)])
 
     root = parse(data, source)
-    ctx = Context(source)
+    ctx = Context(source, data)
     kind = _eml_kind(ctx, root)
     ctx.raise_if_any()
     assert kind is not None

@@ -22,6 +22,7 @@ work:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -33,6 +34,7 @@ from openuitslag.core.eml.candidates import (
     read_list_number,
 )
 from openuitslag.core.eml.header import read_authority, read_election, text_of
+from openuitslag.core.eml.scan import SelectionScan
 from openuitslag.core.eml.xml import (
     MAX_COUNT,
     Context,
@@ -98,7 +100,8 @@ def read_count(ctx: Context, root: Element, info: DocumentInfo) -> Count:
         elements = list(contests_el.iterchildren(e("Contest")))
         if not elements:
             ctx.child(contests_el, e("Contest"))
-        contests = [_read_contest(ctx, contest) for contest in elements]
+        scan = SelectionScan.of(ctx.data, root) if ctx.data else None
+        contests = [_read_contest(ctx, contest, scan) for contest in elements]
 
     method = count.find(kr("CountingMethod"))
     phase = count.find(kr("Phase"))
@@ -235,7 +238,9 @@ def _duplicate_selection(ctx: Context, selection: Element, what: str) -> None:
 # -- one contest ----------------------------------------------------------
 
 
-def _read_contest(ctx: Context, contest: Element) -> ContestCount | None:
+def _read_contest(
+    ctx: Context, contest: Element, scan: SelectionScan | None
+) -> ContestCount | None:
     contest_id, contest_name = read_contest_identifier(ctx, contest)
     total_el = contest.find(e("TotalVotes"))
     unit_els = list(contest.iterchildren(e("ReportingUnitVotes")))
@@ -249,12 +254,12 @@ def _read_contest(ctx: Context, contest: Element) -> ContestCount | None:
         ctx.child(template, _SELECTION, "at least one lijst")
         return None
     plain = None if columns.by_code else _plain_row(template)
-    keys = None if plain is None else plain[0]
+    fast = _FastPath(None if plain is None else plain[0], scan, columns)
     total = None
     if total_el is not None:
-        total = _read_tallies(ctx, [total_el], columns, keys)
+        total = _read_tallies(ctx, [total_el], columns, fast)
     units = _read_units(ctx, unit_els)
-    unit_tally = _read_tallies(ctx, unit_els, columns, keys)
+    unit_tally = _read_tallies(ctx, unit_els, columns, fast)
 
     return ContestCount(
         contest_id=contest_id,
@@ -335,35 +340,65 @@ class _Rows:
         )
 
 
+class _FastPath:
+    """What a row must look like to skip reading it element by element."""
+
+    def __init__(
+        self,
+        template: list[str | None] | None,
+        scan: SelectionScan | None,
+        columns: _Columns,
+    ) -> None:
+        self.template = template
+        self.scan = None if template is None else scan
+        numbered = list(
+            zip(columns.list_numbers, columns.candidate_numbers, strict=True)
+        )
+        self.lists = tuple(b"" if c else str(n).encode() for n, c in numbered)
+        self.candidates = tuple(str(c).encode() if c else b"" for _, c in numbered)
+
+    def votes(self, element: Element, width: int) -> Sequence[str | bytes] | None:
+        """Return a plain row's vote digits, or None to read it slowly."""
+        if self.scan is not None:
+            found = self.scan.row_votes(element, self.lists, self.candidates)
+            if found is not None:
+                return found
+        if self.template is None:
+            return None
+        plain = _plain_row(element)
+        if plain is None or plain[0] != self.template or len(plain[1]) != width:
+            return None
+        return _plain_counts(plain[1])
+
+
 def _read_tallies(
     ctx: Context,
     elements: list[Element],
     columns: _Columns,
-    template: list[str | None] | None,
+    fast: _FastPath,
 ) -> Tally:
     """Return the tally of the given units, one row each.
 
-    ``template`` is the keys of the plain selections that define the
-    columns (None when they are not plain); a unit with exactly those
-    keys takes the fast path.
+    A row whose selections are plain and exactly the contest's columns
+    takes the fast path (see :class:`_FastPath`); any other is read, and
+    its problems found, element by element.
     """
     width = len(columns.list_numbers)
     rows = _Rows(len(elements), width)
 
     fast_rows: list[int] = []
-    texts: list[str | None] = []
+    texts: list[str | bytes] = []
     for row, element in enumerate(elements):
-        found = None if template is None else _plain_row(element)
-        if found is not None and found[0] == template and len(found[1]) == width:
+        found = fast.votes(element, width)
+        if found is not None:
             fast_rows.append(row)
-            texts.extend(found[1])
+            texts.extend(found)
             _read_counters(ctx, element, rows, row)
         else:
             _read_row_slowly(ctx, element, columns, rows, row)
 
-    if fast_rows and not _store_fast(rows, fast_rows, texts, width):
-        for row in fast_rows:
-            _read_row_slowly(ctx, elements[row], columns, rows, row)
+    if fast_rows:
+        _store_fast(rows, fast_rows, texts, width)
     return rows.tally()
 
 
@@ -400,21 +435,23 @@ def _plain_row(element: Element) -> tuple[list[str | None], list[str | None]] | 
     return keys, texts
 
 
-def _store_fast(
-    rows: _Rows, fast_rows: list[int], texts: list[str | None], width: int
-) -> bool:
-    """Convert all plain-count texts at once; False if any is not one."""
+def _plain_counts(texts: list[str | None]) -> list[str] | None:
+    """Return the texts if every one is a plain count, else None."""
     if None in texts:
-        return False
+        return None
     strings: list[str] = texts  # type: ignore[assignment]  # no None left
     joined = "".join(strings)
     if not (joined.isascii() and joined.isdigit()):
-        return False
-    if max(map(len, strings)) > _MAX_DIGITS:
-        return False
-    values = np.fromiter(map(int, strings), dtype=np.int64, count=len(strings))
+        return None
+    return strings if max(map(len, strings)) <= _MAX_DIGITS else None
+
+
+def _store_fast(
+    rows: _Rows, fast_rows: list[int], texts: list[str | bytes], width: int
+) -> None:
+    """Convert the checked digits of all fast rows in one pass."""
+    values = np.fromiter(map(int, texts), dtype=np.int64, count=len(texts))
     rows.votes[fast_rows] = values.reshape(len(fast_rows), width)
-    return True
 
 
 def _read_row_slowly(

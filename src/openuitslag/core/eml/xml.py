@@ -117,8 +117,9 @@ def element_path(element: Element) -> str:
 class Context:
     """The problems found so far in one document, and how to add more."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, data: bytes = b"") -> None:
         self.source = source
+        self.data = data  # the document's exact bytes, for byte-level scans
         self.problems: list[Problem] = []
         self.seen: set[tuple[str, int | None, str | None]] = set()
         self.dropped = 0
