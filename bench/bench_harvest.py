@@ -129,11 +129,76 @@ def run_pass(data_dir: Path, pages: list[tuple[str, str]], workers: int):  # typ
     return report
 
 
+def redis_passes(
+    pages: list[tuple[str, str]], workers: int
+) -> list[tuple[str, dict[str, float]]]:
+    """Run a full and an incremental pass through Celery workers on Redis."""
+    import os
+    import uuid
+
+    from openuitslag.harvest import queue
+    from openuitslag.harvest.harvester import Target
+
+    broker = "redis://127.0.0.1:6379/13"
+    name = f"openuitslag-bench-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        queue.BROKER_ENV: broker,
+        queue.QUEUE_ENV: name,
+        "OPENUITSLAG_HARVEST_MIN_INTERVAL": "0",
+        "OPENUITSLAG_HARVEST_ALLOW_HOSTS": "127.0.0.0/8",
+    }
+    command = [sys.executable, "-m", "openuitslag", "harvest", "worker"]
+    processes = [
+        subprocess.Popen(
+            [*command, "--concurrency", "8", "--name", f"bench{i}@%h"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i in range(workers)
+    ]
+    queue.configure(queue.app, broker, name)
+    targets = [Target("TK2023", code, url) for code, url in pages]
+    figures = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="openuitslag-bench-redis-") as folder:
+            queue.dispatch(targets[:workers], Path(folder) / "warm-up", timeout=600)
+            for label in ("full pass", "incremental pass"):
+                started = time.perf_counter()
+                results = queue.dispatch(targets, Path(folder), timeout=600)
+                figures.append(
+                    (
+                        label,
+                        {
+                            "seconds": time.perf_counter() - started,
+                            "requests": sum(r["requests"] for r in results),
+                            "bytes": sum(r["bytes"] for r in results),
+                            "new": sum(r["new_versions"] for r in results),
+                            "workers": len({r["worker"] for r in results}),
+                        },
+                    )
+                )
+    finally:
+        queue.configure(queue.app, "")
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+    return figures
+
+
 def main() -> None:
     """Print the figures of a full and an incremental pass."""
     parser = argparse.ArgumentParser(prog="python -m bench harvest")
     parser.add_argument("--sites", type=int, default=345)
     parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument(
+        "--redis-workers",
+        type=int,
+        default=0,
+        help="Also run both passes through this many Celery worker processes.",
+    )
     args = parser.parse_args(sys.argv[1:])
 
     started = time.perf_counter()
@@ -156,6 +221,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="openuitslag-bench-harvest-") as folder:
             full = run_pass(Path(folder), pages, args.workers)
             incremental = run_pass(Path(folder), pages, args.workers)
+        redis = redis_passes(pages, args.redis_workers) if args.redis_workers else []
     finally:
         server.stdin.close()
         server.wait(timeout=30)
@@ -169,6 +235,12 @@ def main() -> None:
             f"{label:<17} {report.seconds:6.2f} s (target ≤ {target:g} s, {verdict}); "
             f"{report.requests} requests, {report.bytes / 1e6:.2f} MB, "
             f"{report.new_versions} new files, {len(report.errors)} problems"
+        )
+    for label, f in redis:
+        print(
+            f"{label:<17} {f['seconds']:6.2f} s with {f['workers']:g} Celery workers "
+            f"on Redis; {f['requests']:g} requests, {f['bytes'] / 1e6:.2f} MB, "
+            f"{f['new']:g} new files"
         )
     for error in (full.errors + incremental.errors)[:5]:
         print(f"  problem: {error}")

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from openuitslag.harvest import queue
+from openuitslag.harvest.catalogue import Catalogue
 from openuitslag.harvest.harvester import Target
 from openuitslag.harvest.testing import Site, SiteServer, hang, make_pv_pdf
+from openuitslag.log import Archive
 
 REDIS = "redis://127.0.0.1:6379/14"
 
@@ -80,6 +82,9 @@ def test_two_workers_share_the_sites_but_never_one_site_at_once(workers, tmp_pat
     assert all(r["errors"] == [] for r in results)
     for server in servers:
         assert server.site.max_active == 1, server.site.name
+    archive = Archive.open(tmp_path)
+    assert archive.log.size == 12
+    assert Catalogue(tmp_path / "harvest.sqlite3").unlogged() == []
 
 
 def test_host_lock_is_exclusive_and_renewed(monkeypatch):

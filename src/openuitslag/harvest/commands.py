@@ -304,7 +304,10 @@ def _print_status(report: Completeness, findings: int) -> None:
 
 @harvest_group.command(name="worker")
 @click.option(
-    "--concurrency", default=1, show_default=True, help="Processes in this worker."
+    "--concurrency",
+    default=1,
+    show_default=True,
+    help="Sites this worker visits at once (threads).",
 )
 @click.option("--name", default=None, help="Worker name (default: celery@host).")
 def worker_command(concurrency: int, name: str | None) -> None:
@@ -315,7 +318,7 @@ def worker_command(concurrency: int, name: str | None) -> None:
         raise click.ClickException(f"Set {BROKER_ENV}, e.g. redis://127.0.0.1:6379/0.")
     argv = ["worker", "--loglevel=INFO", f"--concurrency={concurrency}"]
     argv += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
-    argv += ["--pool=solo"] if concurrency == 1 else []
+    argv += ["--pool=solo" if concurrency == 1 else "--pool=threads"]
     argv += [f"--hostname={name}"] if name else []
     app.worker_main(argv)
 

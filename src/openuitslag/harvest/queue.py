@@ -136,7 +136,6 @@ def harvest_site(
         report = harvester.harvest_site(target)
     except HostBusy as exc:
         raise self.retry(countdown=1.0, exc=exc) from exc
-    harvester.flush_log()
     return {
         "election": election,
         "municipality": municipality,
@@ -149,6 +148,12 @@ def harvest_site(
     }
 
 
+@app.task(name="openuitslag.harvest.flush-log")  # type: ignore[untyped-decorator]
+def flush_log(data_dir: str) -> int:
+    """Append the versions stored since the last flush to the log."""
+    return harvester_for(data_dir).flush_log()
+
+
 def dispatch(
     targets: Iterable[Target], data_dir: Path, timeout: float = 3600
 ) -> list[dict[str, Any]]:
@@ -159,5 +164,6 @@ def dispatch(
         harvest_site.s(t.election, t.municipality, t.url, str(data_dir))
         for t in targets
     )
-    result = jobs.apply_async()
-    return list(result.get(timeout=timeout, propagate=True))
+    results = list(jobs.apply_async().get(timeout=timeout, propagate=True))
+    flush_log.delay(str(data_dir)).get(timeout=timeout)
+    return results
