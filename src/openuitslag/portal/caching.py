@@ -26,8 +26,17 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 logger = logging.getLogger("openuitslag.portal")
 
 # The transparency log grows without an import, so its answers (under
-# /api/v1/log and the tile layout under /log/) set their own caching.
-UNCACHED_PREFIXES = ("/admin/", "/static/", "/en/admin/", "/api/v1/log", "/log/")
+# /api/v1/log and the tile layout under /log/) set their own caching; the
+# melding pages depend on the time and carry a CSRF token.
+UNCACHED_PREFIXES = (
+    "/admin/",
+    "/static/",
+    "/en/admin/",
+    "/api/v1/log",
+    "/log/",
+    "/melden/",
+    "/en/melden/",
+)
 
 
 def generation_path() -> Path:

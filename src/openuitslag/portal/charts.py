@@ -43,7 +43,7 @@ def bar_chart(
         y = GAP + index * (BAR_HEIGHT + GAP)
         length = max(1.0, BAR_WIDTH * value / top) if value else 0
         css = "ou-bar ou-bar--highlight" if index in highlight else "ou-bar"
-        short = label if len(label) <= 34 else label[:32] + "…"
+        short = label if len(label) <= 30 else label[:28] + "…"
         parts.append(
             f'<text class="ou-chart-label" x="{LABEL_WIDTH - 8}" y="{y + 16}" '
             f'text-anchor="end">{escape(short)}</text>'

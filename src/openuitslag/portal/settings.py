@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "openuitslag.portal.apps.PortalConfig",
     "openuitslag.api.apps.ApiConfig",
+    "openuitslag.meldingen.apps.MeldingenConfig",
 ]
 if (PACKAGE_DIR.parent / "harvest" / "apps.py").exists():
     INSTALLED_APPS.append("openuitslag.harvest")

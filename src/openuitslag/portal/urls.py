@@ -58,5 +58,6 @@ urlpatterns += i18n_patterns(
         name="kandidaat",
     ),
     path("verkiezing/<seg:election>/bevindingen/", views.findings, name="findings"),
+    path("", include("openuitslag.meldingen.urls")),
     prefix_default_language=False,
 )
