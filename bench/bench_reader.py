@@ -371,7 +371,12 @@ def real_targets(results: Sequence[Measured]) -> str:
     lines.append("Targets on the real files, (a) in one process:")
     for name in ("Kiesraad HCP parser", "Kiesraad eml2csv core"):
         limit = QUOTED_SECONDS[name] / SPEEDUP_OVER_KIESRAAD
-        goal = f"≥ {SPEEDUP_OVER_KIESRAAD:g}× faster than {name} (≤ {limit:.1f} s)"
+        quoted = QUOTED_SECONDS[name]
+        goal = (
+            f"≥ {SPEEDUP_OVER_KIESRAAD:g}× faster than {name} (≤ {limit:.1f} s; "
+            f"(a) is {quoted / ours.seconds:.1f}× by wall, "
+            f"{quoted / ours.cpu:.1f}× by CPU)"
+        )
         lines.append(_judged(goal, ours.seconds, ours.cpu, limit, limit))
     goal = "no slower than the plain lxml loop (b)"
     lines.append(_judged(goal, ours.seconds, ours.cpu, base.seconds, base.cpu))

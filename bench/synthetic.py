@@ -614,16 +614,15 @@ def simulate(
     # Electorate per stembureau, then who turned out.
     weights = rng.gamma(8.0, size=stations)
     counters[:, CAST] = rng.multinomial(electorate, weights / weights.sum())
-    cast = municipality.valid
-    ballots = cast + municipality.blanco + municipality.ongeldig
+    valid = municipality.valid
+    ballots = valid + municipality.blanco + municipality.ongeldig
     turnout = min(ballots / max(electorate, 1), 0.99)
     turnouts = np.clip(turnout + rng.normal(0.0, 0.06, stations), 0.05, 0.99)
     voted = rng.binomial(counters[:, CAST], turnouts)
 
     # Valid, blanco and ongeldig; then the valid votes over the kandidaten.
-    shares = np.array([cast, municipality.blanco, municipality.ongeldig]) / max(
-        ballots, 1
-    )
+    kinds = np.array([valid, municipality.blanco, municipality.ongeldig])
+    shares = kinds / max(ballots, 1)
     split = rng.multinomial(voted, shares)
     votes = _draw_votes(rng, municipality.votes, columns, split[:, 0])
     counters[:, COUNTED] = split[:, 0]

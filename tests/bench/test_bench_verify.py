@@ -46,5 +46,5 @@ def test_bench_runs_end_to_end(
         assert "not available yet" in printed
         return
     assert "scale ×0.001" in printed
-    assert "Growth: time ratio per doubling" in printed
+    assert "Growth (CPU): time ratio per doubling" in printed
     assert "Target: all checks plus apportionment" in printed
