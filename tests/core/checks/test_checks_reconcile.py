@@ -108,11 +108,17 @@ def test_an_eml_and_a_csv_of_the_same_count_are_compared() -> None:
 
     findings = check_across_documents([eml, csv])
 
-    assert {(f.list, f.candidate, f.expected, f.found) for f in findings} >= {
-        (2, None, 17, 18),
-        (2, "1", 17, 18),
+    got = {
+        (f.reporting_unit, f.list, f.candidate, f.expected, f.found) for f in findings
     }
-    assert {f.reporting_unit for f in findings} <= {None, "0482::SB2"}
+    assert got >= {
+        (None, 2, None, 17, 18),  # the totals
+        (None, 2, "1", 17, 18),
+        ("0482::SB2", 2, None, 7, 8),  # and the station that differs
+        ("0482::SB2", 2, "1", 7, 8),
+    }
+    assert {f.reporting_unit for f in findings} == {None, "0482::SB2"}
+    assert all(f.file == "osv4-3.csv" for f in findings)
 
 
 def definition() -> ElectionDefinition:

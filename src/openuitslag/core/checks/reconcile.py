@@ -273,9 +273,23 @@ def check_across_documents(
                     continue
                 if _nbsb_added(child, other, nbsb_kieskring):
                     findings.extend(_compare_with_nbsb(child, other, counts))
-                else:
-                    findings.extend(compare_rows(child, other))
+                    continue
+                findings.extend(compare_rows(child, other))
+                if other.row is None:
+                    findings.extend(_compare_units(child, other))
     return findings
+
+
+def _compare_units(source: Located, copy: Located) -> Iterator[Finding]:
+    """Compare the rows two files of the same count both have."""
+    theirs = copy.contest.unit_index()
+    for row, unit in enumerate(source.contest.units):
+        other = theirs.get(unit.id)
+        if other is not None:
+            yield from compare_rows(
+                Located(source.count, source.contest, row),
+                Located(copy.count, copy.contest, other),
+            )
 
 
 def superseded(counts: Iterable[Count]) -> set[int]:
@@ -494,13 +508,18 @@ def _electorate_quirk(copy: Located, c: int, ours: int, other: int) -> tuple[str
 
 
 def _subject_nl(located: Located) -> str:
-    return (
-        f"De telling van {_committee(located.count, NL)} ({located.count.info.source})"
-    )
+    place = _place(located, "rij")
+    return f"De telling van {_committee(located.count, NL)} ({place})"
 
 
 def _subject_en(located: Located) -> str:
-    return f"The count of {_committee(located.count, EN)} ({located.count.info.source})"
+    place = _place(located, "row")
+    return f"The count of {_committee(located.count, EN)} ({place})"
+
+
+def _place(located: Located, row_word: str) -> str:
+    source = located.count.info.source
+    return source if located.row is None else f"{source}, {row_word} {located.unit_id}"
 
 
 def _copy_nl(located: Located) -> str:
