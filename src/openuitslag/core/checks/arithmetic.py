@@ -4,8 +4,11 @@ A count file repeats, per stembureau or per municipality, the numbers of
 the proces-verbaal: admitted voters (D), votes per list (E.x), blank (F)
 and invalid (G) votes, and the counters that explain a difference between
 ballots and admitted voters. The identities between them are the ones the
-Kiesraad's own counting software enforces (codes F.201 … W.204), so a file
+Kiesraad's own counting software enforces (codes F.201 … W.206), so a file
 that breaks one was changed after entry, or entered without those checks.
+The plausibility signals of the Kiesraad's control protocol (unexplained
+differences, a list or candidate at 0 where many were expected, a share
+far off the rest) follow as notices: they ask for a look, not a verdict.
 
 Each check runs once over all rows of a contest with numpy, so a national
 count of ~10,000 rows by ~1,300 selections takes a fraction of a second;
