@@ -23,6 +23,8 @@ from .sites import DATA, TK2023_CSV, TK2023_EML, gr2022_csv, member
         ("P22-1_Kiesraad.pdf", "P 22-1"),
         ("Model_P22-2_bijlage.pdf", "P 22-2"),
         ("Model N 10-3", None),
+        ("uit de processen-verbaal N 10-1 blijkt … Model Na 31-2", "Na 31-2"),
+        ("Model P 2a; Na 14-2 Bijlage 1", "Na 14-2"),
         ("postcode 2010 AB", None),
     ],
 )

@@ -51,10 +51,12 @@ PV_MODELS: tuple[str, ...] = (
     "P 22-2",
 )
 
-_MODEL = re.compile(
-    r"(?<![A-Za-z0-9])(Na|N|O|P)[\s_.]?(\d{1,2})(?:\s?[-‑–_.]\s?(\d))?(?!\d)",
-    re.IGNORECASE,
+_MODEL_PATTERN = (
+    r"(?<![A-Za-z0-9])(?P<letters>Na|N|O|P)[\s_.]?(?P<number>\d{1,2})"
+    r"(?:\s?[-‑–_.]\s?(?P<part>\d))?(?!\d)"
 )
+_MODEL = re.compile(_MODEL_PATTERN, re.IGNORECASE)
+_TITLED_MODEL = re.compile(r"model[\s_.:-]*" + _MODEL_PATTERN, re.IGNORECASE)
 _STATION_IN_NAME = re.compile(
     r"(?:stembureau|stemlokaal|stb|sb)[\s_\-.]*(?:nr|nummer|no)?[\s_\-.]*(\d{1,4})"
     r"(?!\d)",
@@ -259,14 +261,27 @@ def classify_pdf(name: str, data: bytes, *, ocr: bool = True) -> Classification:
 
 
 def find_model(text: str) -> str | None:
-    """Return the first known PV model named in ``text``, or None."""
+    """Return the PV model named in ``text``, or None.
+
+    A model written after the word "Model" (as in a PV's title) wins over
+    one merely mentioned; otherwise the first known model counts.
+    """
+    for match in _TITLED_MODEL.finditer(text):
+        model = _known_model(match)
+        if model:
+            return model
     for match in _MODEL.finditer(text):
-        letters, number, part = match.groups()
-        letters = letters.capitalize() if letters.lower() == "na" else letters.upper()
-        model = f"{letters} {int(number)}" + (f"-{part}" if part else "")
-        if model in PV_MODELS:
+        model = _known_model(match)
+        if model:
             return model
     return None
+
+
+def _known_model(match: re.Match[str]) -> str | None:
+    letters, number, part = match.group("letters", "number", "part")
+    letters = letters.capitalize() if letters.lower() == "na" else letters.upper()
+    model = f"{letters} {int(number)}" + (f"-{part}" if part else "")
+    return model if model in PV_MODELS else None
 
 
 def find_station(text: str, pattern: re.Pattern[str]) -> int | None:

@@ -233,13 +233,18 @@ class _Visit:
         self, fetched: Fetched, data: bytes, page_url: str, last_sha: str | None
     ) -> None:
         digest = sha256_hex(data)
+        if digest == last_sha:
+            self.report.unchanged += 1
+        else:
+            self._classify_and_keep(fetched, data, page_url)
+
+        # Only now: a crash before this line makes the next pass fetch the
+        # file again rather than trust a 304 for bytes never kept.
         self.h.catalogue.remember_fetch(
             fetched.url, fetched.final_url, fetched.status, fetched.validators, digest
         )
-        if digest == last_sha:
-            self.report.unchanged += 1
-            return
 
+    def _classify_and_keep(self, fetched: Fetched, data: bytes, page_url: str) -> None:
         kind = classify(fetched.final_url, data, ocr=self.h.ocr)
         if not kind.is_document:
             log.info("skip url=%s type=%s", fetched.url, kind.document_type)
