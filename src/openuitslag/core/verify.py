@@ -13,7 +13,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openuitslag.core.checks.arithmetic import check_arithmetic
-from openuitslag.core.checks.corrigendum import check_corrigendum
+from openuitslag.core.checks.corrigendum import (
+    check_against_originals,
+    check_corrigendum,
+)
 from openuitslag.core.checks.outcome import compare_outcome
 from openuitslag.core.checks.reconcile import check_across_documents, check_unit_sums
 from openuitslag.core.checks.references import (
@@ -88,6 +91,7 @@ def check_election(documents: Sequence[Document]) -> list[Finding]:
     findings.extend(
         check_across_documents(counts, nbsb_kieskring=_nbsb_kieskring(documents))
     )
+    findings.extend(check_against_originals(counts))
     for document in documents:
         if isinstance(document, ElectionDefinition):
             findings.extend(check_against_definition(document, counts))

@@ -217,11 +217,17 @@ def test_each_230b_is_compared_with_its_own_kieskring_count(
     assert len(lists) == 20
 
 
-def test_a_corrigendum_of_alblasserdam_says_what_changed(data_dir: Path) -> None:
-    # The real 510b turned into a corrigendum whose first station's VVD
-    # total was 120 before the correction (it is 121 in the file).
+def alblasserdam(data_dir: Path) -> bytes:
     with zipfile.ZipFile(data_dir / TK2023_EML) as archive:
-        data = archive.read("Telling_TK2023_gemeente_Alblasserdam.eml.xml")
+        return archive.read("Telling_TK2023_gemeente_Alblasserdam.eml.xml")
+
+
+def as_corrigendum(data: bytes, initial: int, new: int | None = None) -> bytes:
+    """Return the 510b as a corrigendum of its first station's VVD total.
+
+    The file has 121; ``initial`` is what the corrigendum says it was, and
+    ``new`` (if given) what it says it is now.
+    """
     data = data.replace(
         b"<EventIdentifier></EventIdentifier>",
         b'<EventIdentifier></EventIdentifier><kr:Phase PhaseCode="corrigendum">'
@@ -229,11 +235,18 @@ def test_a_corrigendum_of_alblasserdam_says_what_changed(data_dir: Path) -> None
         1,
     )
     first = data.index(b"<ValidVotes>", data.index(b"<ReportingUnitVotes>"))
-    data = (
-        data[:first]
-        + b"<kr:InitialValidVotes>120</kr:InitialValidVotes>"
-        + data[first:]
-    )
+    claim = b"<kr:InitialValidVotes>%d</kr:InitialValidVotes>" % initial
+    data = data[:first] + claim + data[first:]
+    if new is not None:
+        at = first + len(claim)
+        data = data[:at] + data[at:].replace(
+            b"<ValidVotes>121</ValidVotes>", b"<ValidVotes>%d</ValidVotes>" % new, 1
+        )
+    return data
+
+
+def test_a_corrigendum_of_alblasserdam_says_what_changed(data_dir: Path) -> None:
+    data = as_corrigendum(alblasserdam(data_dir), initial=120)
 
     report = verify_documents([read_document(data, "corrigendum.eml.xml")])
 
@@ -242,3 +255,19 @@ def test_a_corrigendum_of_alblasserdam_says_what_changed(data_dir: Path) -> None
         ("0482::SB1", 1, 120, 121)
     ]
     assert "van 120 in 121" in changed[0].message_nl
+
+
+def test_a_corrigendum_must_state_the_original_values(data_dir: Path) -> None:
+    original = alblasserdam(data_dir)
+    honest = as_corrigendum(original, initial=121, new=122)
+    wrong = as_corrigendum(original, initial=119, new=122)
+    before = read_document(original, "Telling_Alblasserdam.eml.xml")
+
+    fine = verify_documents([before, read_document(honest, "corrigendum.eml.xml")])
+    bad = verify_documents([before, read_document(wrong, "corrigendum.eml.xml")])
+
+    assert where(fine.findings, "corrigendum.initial-differs") == []
+    misstated = where(bad.findings, "corrigendum.initial-differs")
+    assert [(f.reporting_unit, f.list, f.expected, f.found) for f in misstated] == [
+        ("0482::SB1", 1, 121, 119)
+    ]
