@@ -261,6 +261,7 @@ class Stack:
     rows: tuple[Row, ...]
     votes: Int64Array
     counters: Int64Array
+    stations: BoolArray  # which rows are single stembureaus
 
     @classmethod
     def of(cls, contest: ContestCount) -> Stack:
@@ -274,7 +275,8 @@ class Stack:
             rows = [Row(0, None)] + [Row(r.index + 1, r.unit) for r in rows]
         votes = np.concatenate(parts_v, axis=0).astype(np.int64, copy=False)
         counters = np.concatenate(parts_c, axis=0).astype(np.int64, copy=False)
-        return cls(contest, tuple(rows), votes, counters)
+        stations: BoolArray = np.array([r.is_station for r in rows], dtype=bool)
+        return cls(contest, tuple(rows), votes, counters, stations)
 
     def has(self, *columns: int) -> BoolArray:
         """Return a row mask: every given counter is present."""
@@ -292,5 +294,4 @@ class Stack:
 
     def station_mask(self) -> BoolArray:
         """Return a row mask of the single stembureaus."""
-        mask: BoolArray = np.array([r.is_station for r in self.rows], dtype=bool)
-        return mask
+        return self.stations
