@@ -55,13 +55,13 @@ def read_member(archive: Path, name: str) -> bytes:
         return opened.read(name)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def api_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return the session's data folder (stored files, log, mail)."""
     return tmp_path_factory.mktemp("api-data")
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def api_settings(api_data_dir: Path) -> Iterator[None]:
     """Point the portal at the session's data folder; plain static files."""
     from django.test import override_settings
@@ -75,24 +75,37 @@ def api_settings(api_data_dir: Path) -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def django_db_setup(
     django_db_setup: None,
     django_db_blocker: pytest.FixtureRequest,
     api_settings: None,
     api_data_dir: Path,
-) -> dict[str, object]:
-    """Import the real sample once, then archive every document in a log."""
+) -> Iterator[dict[str, object]]:
+    """Import the real sample once, then archive every document in a log;
+    forget the import after this folder's tests."""
     from openuitslag.portal.importer import import_paths
 
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        forget_imports()
         summary = import_paths(
             [TK2023],
             extra=members(TK2021, TK2021_MEMBERS) + members(GR2022, GR2022_MEMBERS),
         )
         assert summary.ok, [str(p) for p in summary.problems]
         sizes = archive_documents(api_data_dir)
-    return {"summary": summary, "checkpoint_sizes": sizes}
+    yield {"summary": summary, "checkpoint_sizes": sizes}
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        forget_imports()
+
+
+def forget_imports() -> None:
+    """Remove every imported row, so the next suite imports into its own
+    data folder (the test database is shared by the whole session)."""
+    from openuitslag.portal import models as m
+
+    m.Election.objects.all().delete()
+    m.Document.objects.all().delete()
 
 
 def archive_documents(data_dir: Path) -> tuple[int, int]:

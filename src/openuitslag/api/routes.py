@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from openuitslag.api import logviews, views
+from openuitslag.meldingen import views as melding_views
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,14 @@ ROUTES: tuple[Route, ...] = (
         "document",
         "One document by SHA-256, with every version of it.",
         "documents",
+    ),
+    Route(
+        "/elections/{election}/meldingen",
+        melding_views.api_create,
+        "meldingen",
+        "Report a suspected error to the competent committee.",
+        "meldingen",
+        methods=("POST",),
     ),
     Route("/log", logviews.log_index, "log", "The transparency log.", "log"),
     Route(
