@@ -69,7 +69,7 @@ def read_candidate(ctx: Context, candidate: Element) -> Candidate:
         raw = identifier.get("Id")
         code = identifier.get("ShortCode") or text_of(identifier.find(e("ShortCode")))
         if raw is not None:
-            number = ctx.number(identifier, raw, "candidate number (Id)", code="eml")
+            number = read_id(ctx, identifier, raw, "candidate number (Id)")
         elif code is None:
             ctx.attribute(identifier, "Id")
 
@@ -105,7 +105,22 @@ def read_list_number(ctx: Context, affiliation_id: Element) -> int | None:
     raw = ctx.attribute(affiliation_id, "Id")
     if raw is None:
         return None
-    return ctx.number(affiliation_id, raw, "list number (Id)", code="eml")
+    return read_id(ctx, affiliation_id, raw, "list number (Id)")
+
+
+def read_id(ctx: Context, element: Element, raw: str, what: str) -> int | None:
+    """Return a lijst or kandidaat number, which must be 1 or more."""
+    number = ctx.number(element, raw, what, code="eml")
+    if number == 0:
+        ctx.add(
+            "eml.zero-id",
+            f"The {what} is 0; numbers start at 1.",
+            element,
+            expected="a whole number of 1 or more",
+            found="0",
+        )
+        return None
+    return number
 
 
 def check_increasing(

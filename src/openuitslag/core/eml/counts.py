@@ -31,10 +31,11 @@ import numpy as np
 from openuitslag.core.eml.candidates import (
     check_increasing,
     read_contest_identifier,
+    read_id,
     read_list_number,
 )
 from openuitslag.core.eml.header import read_authority, read_election, text_of
-from openuitslag.core.eml.scan import SelectionScan
+from openuitslag.core.eml.scan import Keys, SelectionScan
 from openuitslag.core.eml.xml import (
     MAX_COUNT,
     Context,
@@ -69,6 +70,7 @@ _INITIAL_VALID = kr("InitialValidVotes")
 _AFFILIATION = e("AffiliationIdentifier")
 _CANDIDATE = e("Candidate")
 _CANDIDATE_ID = e("CandidateIdentifier")
+_AFFILIATION_PATH = f"{e('Selection')}/{e('AffiliationIdentifier')}"
 _COUNTER_TAGS: Final = {
     e("Cast"): False,
     e("TotalCounted"): False,
@@ -170,6 +172,47 @@ def _read_columns(ctx: Context, template: Element) -> _Columns:
     return columns
 
 
+def _columns_from_keys(
+    template: Element, lists: Keys, candidates: Keys
+) -> _Columns | None:
+    """Return the columns from a template's scanned keys, if they are sound.
+
+    Sound means what :func:`_read_columns` would accept without a
+    problem: a lijst first, lijst and kandidaat numbers increasing, no
+    zero or leading zero. Anything else returns None, so that the tree
+    reader finds and reports it.
+    """
+    list_numbers: list[int] = []
+    candidate_numbers: list[int] = []
+    current = previous = 0
+    for lijst, candidate in zip(lists, candidates, strict=True):
+        if lijst:
+            number = int(lijst)
+            if lijst[0] == 48 or number <= current:  # b"0"
+                return None
+            current, previous = number, 0
+            list_numbers.append(number)
+            candidate_numbers.append(0)
+        else:
+            number = int(candidate)
+            if current == 0 or candidate[0] == 48 or number <= previous:
+                return None
+            previous = number
+            list_numbers.append(current)
+            candidate_numbers.append(number)
+
+    columns = _Columns(list_numbers, candidate_numbers, [None] * len(list_numbers))
+    for column, (lijst_number, number) in enumerate(
+        zip(list_numbers, candidate_numbers, strict=True)
+    ):
+        key: Key = ("C", lijst_number, number) if number else ("L", lijst_number)
+        columns.index[key] = column
+    for affiliation in template.iterfind(_AFFILIATION_PATH):
+        name = text_of(affiliation.find(e("RegisteredName")))
+        columns.list_names[int(affiliation.get("Id", "0"))] = name or ""
+    return columns
+
+
 def _add_candidate(
     ctx: Context,
     columns: _Columns,
@@ -202,7 +245,7 @@ def _add_candidate(
     if raw is None:
         ctx.attribute(identifier, "Id")
         return previous
-    number = ctx.number(identifier, raw, "candidate number (Id)", code="eml")
+    number = read_id(ctx, identifier, raw, "candidate number (Id)")
     if number is None:
         return previous
     check_increasing(ctx, identifier, previous, number, "candidate")
@@ -249,12 +292,15 @@ def _read_contest(
         ctx.child(contest, e("TotalVotes"), "or a ReportingUnitVotes")
         return None
 
-    columns = _read_columns(ctx, template)
+    keys = None if scan is None else scan.row_keys(template)
+    columns = None if keys is None else _columns_from_keys(template, *keys)
+    if columns is None:
+        keys = None
+        columns = _read_columns(ctx, template)
     if not columns.list_numbers:
         ctx.child(template, _SELECTION, "at least one lijst")
         return None
-    plain = None if columns.by_code else _plain_row(template)
-    fast = _FastPath(None if plain is None else plain[0], scan, columns)
+    fast = _FastPath(template, None if columns.by_code else scan, keys)
     total = None
     if total_el is not None:
         total = _read_tallies(ctx, [total_el], columns, fast)
@@ -341,32 +387,39 @@ class _Rows:
 
 
 class _FastPath:
-    """What a row must look like to skip reading it element by element."""
+    """What a row must look like to skip reading it element by element.
+
+    ``keys`` are the identifiers of the template row as the byte scan sees
+    them; the tree loop's keys of the template are only made if a row
+    misses the scan.
+    """
 
     def __init__(
         self,
-        template: list[str | None] | None,
+        template: Element,
         scan: SelectionScan | None,
-        columns: _Columns,
+        keys: tuple[Keys, Keys] | None,
     ) -> None:
         self.template = template
-        self.scan = None if template is None else scan
-        numbered = list(
-            zip(columns.list_numbers, columns.candidate_numbers, strict=True)
-        )
-        self.lists = tuple(b"" if c else str(n).encode() for n, c in numbered)
-        self.candidates = tuple(str(c).encode() if c else b"" for _, c in numbered)
+        self.scan = scan if keys is not None else None
+        self.keys = keys or ((), ())
+        self.plain: list[str | None] | None = None
+        self.plain_known = False
 
     def votes(self, element: Element, width: int) -> Sequence[str | bytes] | None:
         """Return a plain row's vote digits, or None to read it slowly."""
         if self.scan is not None:
-            found = self.scan.row_votes(element, self.lists, self.candidates)
+            found = self.scan.row_votes(element, *self.keys)
             if found is not None:
                 return found
-        if self.template is None:
+        if not self.plain_known:
+            template = _plain_row(self.template)
+            self.plain = None if template is None else template[0]
+            self.plain_known = True
+        if self.plain is None:
             return None
         plain = _plain_row(element)
-        if plain is None or plain[0] != self.template or len(plain[1]) != width:
+        if plain is None or plain[0] != self.plain or len(plain[1]) != width:
             return None
         return _plain_counts(plain[1])
 
@@ -506,7 +559,7 @@ def _key_of(
     raw = ctx.attribute(identifier, "Id")
     if raw is None:
         return None, current
-    number = ctx.number(identifier, raw, "candidate number (Id)", code="eml")
+    number = read_id(ctx, identifier, raw, "candidate number (Id)")
     return (None if number is None else ("C", current, number)), current
 
 

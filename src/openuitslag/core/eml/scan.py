@@ -86,6 +86,14 @@ class SelectionScan:
         lists, candidates, votes = zip(*found, strict=True)
         return cls(lists, candidates, votes, rows, kept)
 
+    def row_keys(self, row: Element) -> tuple[Keys, Keys] | None:
+        """Return a row's lijst and kandidaat numbers as scanned."""
+        span = self.rows.get(row)
+        if span is None:
+            return None
+        start, end = span
+        return self.lists[start:end], self.candidates[start:end]
+
     def row_votes(self, row: Element, lists: Keys, candidates: Keys) -> Keys | None:
         """Return a row's vote digits if its selections are exactly these."""
         span = self.rows.get(row)
