@@ -119,6 +119,11 @@ CASES = [
         "eml.candidate-order",
         "Affiliation[1]/Candidate[2]",
     ),
+    (
+        "candidate_id_zero.xml",
+        "eml.zero-id",
+        f"{TOTAL}/Selection[2]/Candidate/CandidateIdentifier",
+    ),
     ("unknown_selection.xml", "count.unknown-selection", f"{UNIT1}/Selection[3]"),
     ("unknown_reason_code.xml", "count.unknown-reason", f"{UNIT1}/UncountedVotes[3]"),
     ("referendum_option.xml", "eml.unsupported-selection", f"{TOTAL}/Selection[3]"),
