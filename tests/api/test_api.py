@@ -276,3 +276,18 @@ def test_openapi_document_is_valid_and_lists_every_path(
     for path in spec["paths"]:
         assert not path.endswith("/") or path == "/"
         assert path == path.lower() or "{" in path
+
+
+def test_pages_link_to_the_proof_and_to_meldingen(
+    imported: object, client: Client
+) -> None:
+    sha256 = hashlib.sha256(read_member(TK2023, ALBLASSERDAM_510B)).hexdigest()
+    municipality = client.get("/verkiezing/TK2023/gemeente/0482/").text
+    station = client.get("/verkiezing/TK2023/gemeente/0482/stembureau/1/").text
+
+    assert pv_form(sha256) in municipality
+    assert f'href="/api/v1/log/inclusion-proofs/{sha256}"' in municipality
+    assert f'href="/api/v1/log/tlog-proofs/{sha256}"' in municipality
+    assert 'href="/melden/TK2023/?gemeente=0482"' in municipality
+    assert "/melden/TK2023/?gemeente=0482&amp;stembureau=1" in station
+    assert 'href="/melden/"' in station
