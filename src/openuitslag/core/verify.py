@@ -210,7 +210,10 @@ def _not_computed(
     return Finding(
         code="seats.not-computed",
         severity=Severity.WARNING if complete else Severity.NOTICE,
-        message_nl=f"De zetelverdeling kon niet worden herberekend: {reason}",
+        message_nl=(
+            f"De zetelverdeling kon niet worden herberekend. De reden (in het "
+            f"Engels): {reason}"
+        ),
         message_en=f"The seat allocation could not be recomputed: {reason}",
         election=definition.election.id,
         file=definition.info.source,
@@ -245,7 +248,7 @@ def _outcome_notes(definition: ElectionDefinition, outcome: Outcome) -> list[Fin
         Finding(
             code="seats.data-note",
             severity=Severity.WARNING,
-            message_nl=f"Bij het herberekenen van de zetels: {note}",
+            message_nl=f"Bij het herberekenen van de zetels (in het Engels): {note}",
             message_en=f"While recomputing the seats: {note}",
             election=outcome.election_id,
         )
@@ -287,7 +290,10 @@ def problem_finding(problem: Problem) -> Finding:
     return Finding(
         code=problem.code,
         severity=problem.severity,
-        message_nl=f"Dit bestand kon niet goed gelezen worden: {problem}",
+        message_nl=(
+            f"Dit bestand kon niet goed gelezen worden. Wat er mis is (in het "
+            f"Engels): {problem}"
+        ),
         message_en=f"This file could not be read properly: {problem}",
         file=problem.source,
         expected=problem.expected,
