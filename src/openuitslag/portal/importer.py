@@ -15,13 +15,14 @@ current files and its findings and seats replace the stored ones.
 
 from __future__ import annotations
 
+import collections
 import csv
 import io
 import itertools
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -184,27 +185,40 @@ def read_sources(
     sources: Iterable[Source], workers: int, summary: ImportSummary
 ) -> list[ReadDocument]:
     """Read files, in ``workers`` processes when more than one."""
-    results: Iterable[ReadDocument | ReadError]
-    if workers > 1:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(read_one, sources, chunksize=4)
-    else:
-        pool = None
-        results = map(read_one, sources)
-
+    results = bounded_map(read_one, sources, workers) if workers > 1 else None
     documents = []
-    try:
-        for result in results:
-            if isinstance(result, ReadError) and not_a_document(result):
-                summary.skipped.append(result.source)
-            elif isinstance(result, ReadError):
-                summary.problems.extend(result.problems or [problem_of(result)])
-            else:
-                documents.append(result)
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    for result in results or map(read_one, sources):
+        if isinstance(result, ReadError) and not_a_document(result):
+            summary.skipped.append(result.source)
+        elif isinstance(result, ReadError):
+            summary.problems.extend(result.problems or [problem_of(result)])
+        else:
+            documents.append(result)
     return documents
+
+
+def bounded_map(
+    function: Callable[[Source], ReadDocument | ReadError],
+    sources: Iterable[Source],
+    workers: int,
+) -> Iterator[ReadDocument | ReadError]:
+    """Map over sources in worker processes, a few files in flight at once.
+
+    ``ProcessPoolExecutor.map`` would take every file's bytes up front; a
+    national election is more than a gigabyte of XML, so only twice as
+    many files as workers are held in memory at any moment.
+    """
+    window = workers * 2
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: collections.deque[Future[ReadDocument | ReadError]] = (
+            collections.deque()
+        )
+        for source in sources:
+            pending.append(pool.submit(function, source))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def not_a_document(error: ReadError) -> bool:
@@ -536,6 +550,18 @@ def lijst_for(election: m.Election, number: int, name: str) -> m.Lijst:
     return lijst
 
 
+def ensure_lijsten(election: m.Election, names: Mapping[int, str]) -> None:
+    """Create or name the lijsten a count mentions, once per import run."""
+    known = KNOWN_LISTS.get(election.pk)
+    if known is None:
+        known = KNOWN_LISTS[election.pk] = dict(
+            m.Lijst.objects.filter(election=election).values_list("number", "name")
+        )
+    for number, name in names.items():
+        if number not in known or (name and not known[number]):
+            known[number] = lijst_for(election, number, name).name
+
+
 def municipality_for(election: m.Election, code: str, name: str) -> m.Municipality:
     """Return the municipality by code, created when first seen."""
     municipality, _ = m.Municipality.objects.get_or_create(
@@ -569,16 +595,23 @@ Places = tuple[
 # definition changes the places.
 KNOWN_PLACES: dict[int, Places] = {}
 KNOWN_CODES: dict[int, dict[tuple[int, str], int]] = {}
+KNOWN_LISTS: dict[int, dict[int, str]] = {}
+KNOWN_CANDIDATES: dict[int, set[tuple[int, str, int]]] = {}
 
 
 def forget_known(election_id: int | None = None) -> None:
     """Drop the per-run caches of one election, or of all."""
-    if election_id is None:
-        KNOWN_PLACES.clear()
-        KNOWN_CODES.clear()
-    else:
-        KNOWN_PLACES.pop(election_id, None)
-        KNOWN_CODES.pop(election_id, None)
+    caches: tuple[dict[int, Any], ...] = (
+        KNOWN_PLACES,
+        KNOWN_CODES,
+        KNOWN_LISTS,
+        KNOWN_CANDIDATES,
+    )
+    for cache in caches:
+        if election_id is None:
+            cache.clear()
+        else:
+            cache.pop(election_id, None)
 
 
 def known_places(election: m.Election) -> Places:
@@ -750,8 +783,7 @@ def load_count(record: core.Count, election: m.Election, row: m.Document) -> Non
     if short_codes is None:
         short_codes = KNOWN_CODES[election.pk] = candidate_numbers_by_code(election)
     for contest in record.contests:
-        for number, name in contest.list_names.items():
-            lijst_for(election, number, name)
+        ensure_lijsten(election, contest.list_names)
         places, tally = contest_rows(finder, contest)
         counts = create_unit_counts(row, election, contest, places, tally)
         write_list_votes(counts, election, contest, tally, short_codes, row.is_current)
@@ -949,6 +981,13 @@ def name_candidates(
     lijsten = dict(
         m.Lijst.objects.filter(election=election).values_list("number", "id")
     )
+    known = KNOWN_CANDIDATES.get(election.pk)
+    if known is None:
+        known = KNOWN_CANDIDATES[election.pk] = set(
+            m.Kandidaat.objects.filter(lijst__election=election).values_list(
+                "lijst__number", "contest", "number"
+            )
+        )
     rows = []
     for contest in record.contests:
         pairs = zip(
@@ -957,7 +996,9 @@ def name_candidates(
             strict=True,
         )
         for lijst, number in pairs:
-            if number and lijst in lijsten:
+            key = (lijst, contest.contest_id, number)
+            if number and lijst in lijsten and key not in known:
+                known.add(key)
                 name = names.get((lijst, number), "")
                 rows.append(
                     m.Kandidaat(
