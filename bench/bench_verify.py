@@ -198,6 +198,13 @@ def _growth(results: Sequence[Measured]) -> list[str]:
                 f"Growth ({label}): time ratio per doubling of the input {shown}; "
                 f"fitted time ∝ stembureaus^{slope:.2f} ({_kind(slope)})."
             )
+    if len(results) >= 2:
+        stations = [r.stations for r in results]
+        per_station, fixed = np.polyfit(stations, [r.cpu for r in results], 1)
+        lines.append(
+            f"Linear fit (CPU): {fixed:.2f} s fixed + {per_station * 1000:.3f} s "
+            "per 1,000 stembureaus."
+        )
     return lines
 
 
