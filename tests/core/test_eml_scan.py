@@ -1,8 +1,10 @@
 """The byte scan of 510 selections agrees with the tree, and is not fooled.
 
-:mod:`openuitslag.core.eml.scan` replaces the per-selection loop over the
-tree with one regex pass. These tests read the same documents with and
-without it, and feed it documents made to trick it.
+:mod:`openuitslag.core.eml.scan` cuts plain selections out before parsing
+(or, failing that, finds them with one regex pass over a parsed
+document). These tests read the same documents with and without it, and
+feed it documents made to trick it into accepting what a full parse
+refuses, or into reading a number from the wrong place.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import numpy as np
 import pytest
 from lxml import etree
 
+from openuitslag.core import read
 from openuitslag.core.eml import scan
 from openuitslag.core.eml.xml import make_parser
+from openuitslag.core.errors import ReadError
 from openuitslag.core.model import Count
 from openuitslag.core.read import read_document
 
@@ -33,6 +37,7 @@ def _read(data: bytes, *, scanning: bool, monkeypatch: pytest.MonkeyPatch) -> Co
     with monkeypatch.context() as patch:
         if not scanning:
             patch.setattr(scan.SelectionScan, "of", classmethod(lambda *_: None))
+            patch.setattr(read, "reduce", lambda _: None)
         document = read_document(data, "doc.xml")
     assert isinstance(document, Count)
     return document
@@ -112,3 +117,38 @@ def test_a_pretty_printed_file_is_scanned_too() -> None:
     found = scan.SelectionScan.of(data, root)
     assert found is not None
     assert len(found.votes) == 18  # 3 rows of 6 selections
+
+
+UNIT_LIST_NAME = "<RegisteredName>VVD</RegisteredName>"
+
+
+@pytest.mark.parametrize(
+    ("trick", "code"),
+    [
+        ("V\xe9D", "xml.encoding"),  # Latin-1 byte in a UTF-8 document
+        ("V&bogus;D", "xml.not-well-formed"),  # undefined entity
+        ("V\x01D", "xml.not-well-formed"),  # not an XML character
+    ],
+)
+def test_what_is_cut_out_is_still_checked(trick: str, code: str) -> None:
+    text = BASE.read_bytes()
+    at = text.index(UNIT_LIST_NAME.encode(), text.index(b"<ReportingUnitVotes>"))
+    broken = (
+        text[:at]
+        + f"<RegisteredName>{trick}</RegisteredName>".encode("latin-1")
+        + text[at + len(UNIT_LIST_NAME) :]
+    )
+
+    with pytest.raises(ReadError) as caught:
+        read_document(broken, "broken.xml")
+    assert caught.value.problems[0].code == code
+
+
+def test_real_counts_are_read_from_the_reduced_document() -> None:
+    with zipfile.ZipFile(TK2023) as bundle:
+        data = bundle.read("Telling_TK2023_gemeente_Alblasserdam.eml.xml")
+    reduction = scan.reduce(data)
+
+    assert reduction is not None
+    assert len(reduction.data) < len(data) // 5
+    assert len(reduction.votes) == 13 * 1019

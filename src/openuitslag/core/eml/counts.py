@@ -86,8 +86,17 @@ _MAX_DIGITS: Final = len(str(MAX_COUNT)) - 1
 _POSTCODE = re.compile(r"^(?P<name>.*?)\s*\(postcode:\s*(?P<postcode>[^)]*?)\s*\)\s*$")
 
 
+class NeedFullTree(Exception):
+    """A reduced document (see :mod:`.scan`) must be read whole after all."""
+
+
 def read_count(ctx: Context, root: Element, info: DocumentInfo) -> Count:
-    """Return the counts of a 510a/b/c/d/q/r/s."""
+    """Return the counts of a 510a/b/c/d/q/r/s.
+
+    When ``ctx.scan`` holds a reduced scan, ``root`` is the document with
+    its plain selections cut out; anything that needs them in the tree
+    raises :class:`NeedFullTree`, and the caller reads the whole document.
+    """
     count = ctx.child(root, e("Count"))
     if count is None:
         ctx.raise_if_any()
@@ -102,7 +111,9 @@ def read_count(ctx: Context, root: Element, info: DocumentInfo) -> Count:
         elements = list(contests_el.iterchildren(e("Contest")))
         if not elements:
             ctx.child(contests_el, e("Contest"))
-        scan = SelectionScan.of(ctx.data, root) if ctx.data else None
+        scan = ctx.scan
+        if scan is None and ctx.data:
+            scan = SelectionScan.of(ctx.data, root)
         contests = [_read_contest(ctx, contest, scan) for contest in elements]
 
     method = count.find(kr("CountingMethod"))
@@ -213,6 +224,16 @@ def _columns_from_keys(
     return columns
 
 
+def _names_of(scan: SelectionScan, template: Element) -> dict[int, str]:
+    keys = scan.row_keys(template)
+    assert keys is not None
+    return {
+        int(lijst): name.decode("utf-8").strip()
+        for lijst, name in zip(keys[0], scan.row_names(template), strict=True)
+        if lijst
+    }
+
+
 def _add_candidate(
     ctx: Context,
     columns: _Columns,
@@ -294,6 +315,10 @@ def _read_contest(
 
     keys = None if scan is None else scan.row_keys(template)
     columns = None if keys is None else _columns_from_keys(template, *keys)
+    if columns is not None and scan is not None and scan.reduced:
+        columns.list_names = _names_of(scan, template)
+    elif scan is not None and scan.reduced:
+        raise NeedFullTree
     if columns is None:
         keys = None
         columns = _read_columns(ctx, template)
@@ -412,6 +437,8 @@ class _FastPath:
             found = self.scan.row_votes(element, *self.keys)
             if found is not None:
                 return found
+            if self.scan.reduced:
+                raise NeedFullTree
         if not self.plain_known:
             template = _plain_row(self.template)
             self.plain = None if template is None else template[0]

@@ -14,11 +14,14 @@ the line and the element path, so a reader can report them all at once.
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from lxml import etree
 
 from openuitslag.core.errors import Problem, ReadError
+
+if TYPE_CHECKING:
+    from openuitslag.core.eml.scan import SelectionScan
 
 EML_NS: Final = "urn:oasis:names:tc:evs:schema:eml"
 KR_NS: Final = "http://www.kiesraad.nl/extensions"
@@ -120,6 +123,7 @@ class Context:
     def __init__(self, source: str, data: bytes = b"") -> None:
         self.source = source
         self.data = data  # the document's exact bytes, for byte-level scans
+        self.scan: SelectionScan | None = None  # set when reading a reduction
         self.problems: list[Problem] = []
         self.seen: set[tuple[str, int | None, str | None]] = set()
         self.dropped = 0
