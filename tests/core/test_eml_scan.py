@@ -83,6 +83,17 @@ TRICKS = {
     "a second default namespace": lambda text: text.replace(
         "<Contest>", '<Contest xmlns="urn:oasis:names:tc:evs:schema:eml">', 1
     ),
+    "a foreign default namespace with a prefixed real selection": lambda text: (
+        text.replace(
+            'xmlns="urn:oasis:names:tc:evs:schema:eml"',
+            'xmlns="urn:example:other" xmlns:e="urn:oasis:names:tc:evs:schema:eml"',
+        )
+        .replace("<", "<e:")
+        .replace("<e:/", "</e:")
+        .replace("<e:?", "<?")
+        .replace("<e:Selection>", "<Selection>", 1)
+        .replace("</e:Selection>", "</Selection>", 1)
+    ),
     "a processing instruction": lambda text: text.replace(
         "<Selection>", f"<?x {FAKE}?><Selection>", 1
     ),

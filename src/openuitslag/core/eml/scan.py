@@ -5,9 +5,9 @@ slowest part of reading a national count; a compiled regular expression
 finds the same lijst and kandidaat numbers and vote counts at C speed.
 It is only trusted where it cannot be fooled:
 
-* The document was parsed by lxml first (well-formed, no DOCTYPE), and it
-  holds no comments, CDATA sections or processing instructions, and only
-  the root declares a default namespace, so every literal
+* The document parses (well-formed, no DOCTYPE), holds no comments,
+  CDATA sections or processing instructions, and its only default
+  namespace is the EML one, declared on the root; so every literal
   ``<Selection>`` in the bytes is an EML ``Selection`` element.
 * Each match is a whole selection element, start tag to end tag, of the
   one plain shape (an identifier, then ``ValidVotes`` with digits only).
@@ -26,7 +26,7 @@ from typing import Final
 
 from lxml import etree
 
-from openuitslag.core.eml.xml import NAMESPACES, Element, e
+from openuitslag.core.eml.xml import EML_NS, NAMESPACES, Element, e
 
 _SELECTION: Final = re.compile(
     rb"<Selection>\s*(?:"
@@ -140,6 +140,8 @@ class SelectionScan:
     @classmethod
     def of_reduction(cls, reduction: Reduction, root: Element) -> SelectionScan | None:
         """Index a parsed reduced document's rows, or None if they miss."""
+        if root.nsmap.get(None) != EML_NS:
+            return None
         indexed = _index_rows(root, len(reduction.votes))
         if indexed is None:
             return None
@@ -152,7 +154,9 @@ class SelectionScan:
     @classmethod
     def of(cls, data: bytes, root: Element) -> SelectionScan | None:
         """Scan a parsed document, or return None if it cannot be trusted."""
-        if not _ascii_compatible(root) or not _plain_document(data):
+        if root.nsmap.get(None) != EML_NS or not _ascii_compatible(root):
+            return None
+        if not _plain_document(data):
             return None
         found = _SELECTION.findall(data)
         indexed = _index_rows(root, len(found))
