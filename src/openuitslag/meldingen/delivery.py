@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from openuitslag.meldingen.models import Melding, Status
 
@@ -36,10 +37,14 @@ logger = logging.getLogger("openuitslag.meldingen")
 FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 
-def connection_options() -> dict[str, Any]:
-    """Return the e-mail backend and its options from the environment."""
+def mail_backend() -> Any:
+    """Return the e-mail backend the environment asks for, configured.
+
+    The backend is built directly rather than through Django's global
+    mail settings, so that the portal's own settings need no e-mail part.
+    """
     backend = os.environ.get("OPENUITSLAG_EMAIL_BACKEND", FILE_BACKEND)
-    options: dict[str, Any] = {"backend": backend}
+    options: dict[str, Any] = {}
     if backend == FILE_BACKEND:
         folder = Path(settings.DATA_DIR) / "mail"
         folder.mkdir(parents=True, exist_ok=True)
@@ -53,7 +58,7 @@ def connection_options() -> dict[str, Any]:
             use_tls=os.environ.get("OPENUITSLAG_SMTP_TLS", "") in ("1", "true"),
             timeout=30,
         )
-    return options
+    return import_string(backend)(fail_silently=False, **options)
 
 
 def deliver(melding: Melding, addresses: list[str]) -> bool:
@@ -75,7 +80,7 @@ def deliver(melding: Melding, addresses: list[str]) -> bool:
         return False
 
     try:
-        message(melding, addresses).send()
+        mail_backend().send_messages([message(melding, addresses)])
     except OSError as error:
         logger.error(
             "melding delivery failed reference=%s error=%s", melding.reference, error
@@ -104,5 +109,4 @@ def message(melding: Melding, addresses: list[str]) -> EmailMessage:
         ),
         to=addresses,
         reply_to=[melding.email] if melding.email else None,
-        connection=get_connection(**connection_options()),
     )
