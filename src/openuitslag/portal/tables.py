@@ -31,6 +31,8 @@ def count(value: int | None, english: bool | None = None) -> str:
     """Format a count with the page language's thousands separator."""
     if value is None:
         return "–"
+    if -1000 < value < 1000:
+        return str(value)
     grouped = f"{value:,}"
     if english is None:
         english = get_language() == "en"
@@ -80,7 +82,7 @@ def candidate_tables(election: str, tables: Iterable[dict[str, Any]]) -> SafeStr
             n = row["number"]
             href = f"{prefix}{n}/"
             name = row["name"]
-            label = escape(name) if name else unnamed % {"n": n}
+            label = (name if row.get("escaped") else escape(name)) or unnamed % {"n": n}
             parts.append(
                 f'<tr><td>{n}</td><th scope="row"><a href="{href}">{label}</a></th>'
                 f'<td data-candidate="{number}-{n}">{count(row["votes"], english)}</td>'

@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -348,7 +349,11 @@ def station(
     names = results.memo(("lists", row.pk), lambda: results.list_names(row))
     contest = count["contest"]
     people = results.memo(
-        ("people", row.pk, contest), lambda: results.candidate_names(row, [contest])
+        ("people", row.pk, contest),
+        lambda: {
+            key: (pk, escape(name))
+            for key, (pk, name) in results.candidate_names(row, [contest]).items()
+        },
     )
     context = {
         "election": row,
@@ -437,6 +442,7 @@ def candidate_rows(
             {
                 "number": candidate,
                 "name": people.get((number, candidate), (0, ""))[1],
+                "escaped": True,
                 "votes": votes,
                 "contest": contest,
             }
