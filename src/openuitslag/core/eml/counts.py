@@ -21,6 +21,7 @@ work:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -191,8 +192,28 @@ def _columns_from_keys(
     Sound means what :func:`_read_columns` would accept without a
     problem: a lijst first, lijst and kandidaat numbers increasing, no
     zero or leading zero. Anything else returns None, so that the tree
-    reader finds and reports it.
+    reader finds and reports it. The municipalities of one kieskring
+    share their columns, so the last few are remembered.
     """
+    known = _known_columns(lists, candidates)
+    if known is None:
+        return None
+    list_numbers, candidate_numbers, index = known
+    columns = _Columns(
+        list(list_numbers), list(candidate_numbers), [None] * len(list_numbers)
+    )
+    columns.index = dict(index)
+    for affiliation in template.iterfind(_AFFILIATION_PATH):
+        name = text_of(affiliation.find(e("RegisteredName")))
+        columns.list_names[int(affiliation.get("Id", "0"))] = name or ""
+    return columns
+
+
+_Known = tuple[list[int], list[int], dict[Key, int]]
+
+
+@functools.lru_cache(maxsize=32)
+def _known_columns(lists: Keys, candidates: Keys) -> _Known | None:
     list_numbers: list[int] = []
     candidate_numbers: list[int] = []
     current = previous = 0
@@ -212,23 +233,20 @@ def _columns_from_keys(
             list_numbers.append(current)
             candidate_numbers.append(number)
 
-    columns = _Columns(list_numbers, candidate_numbers, [None] * len(list_numbers))
+    index: dict[Key, int] = {}
     for column, (lijst_number, number) in enumerate(
         zip(list_numbers, candidate_numbers, strict=True)
     ):
         key: Key = ("C", lijst_number, number) if number else ("L", lijst_number)
-        columns.index[key] = column
-    for affiliation in template.iterfind(_AFFILIATION_PATH):
-        name = text_of(affiliation.find(e("RegisteredName")))
-        columns.list_names[int(affiliation.get("Id", "0"))] = name or ""
-    return columns
+        index[key] = column
+    return list_numbers, candidate_numbers, index
 
 
 def _names_of(scan: SelectionScan, template: Element) -> dict[int, str]:
     keys = scan.row_keys(template)
     assert keys is not None
     return {
-        int(lijst): name.decode("utf-8").strip()
+        int(lijst): (name or b"").decode("utf-8").strip()
         for lijst, name in zip(keys[0], scan.row_names(template), strict=True)
         if lijst
     }

@@ -72,7 +72,7 @@ class Reduction:
     def __init__(self, data: bytes, parts: list[bytes]) -> None:
         self.data = data
         self.lists: Keys = tuple(parts[1::5])
-        self.names: Keys = tuple(parts[2::5])
+        self.names: Keys = tuple(parts[2::5])  # None for kandidaten
         self.candidates: Keys = tuple(parts[3::5])
         self.votes: Keys = tuple(parts[4::5])
 
@@ -146,9 +146,13 @@ class SelectionScan:
         if indexed is None:
             return None
         rows, kept = indexed
-        names = tuple(n or b"" for n in reduction.names)
         return cls(
-            reduction.lists, reduction.candidates, reduction.votes, rows, kept, names
+            reduction.lists,
+            reduction.candidates,
+            reduction.votes,
+            rows,
+            kept,
+            reduction.names,
         )
 
     @classmethod
