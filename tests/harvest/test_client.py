@@ -267,3 +267,24 @@ def test_site_request_budget_stops_an_endless_site(server, client):
         client.fetch(server.url("/a.pdf"), budget=budget)
     with pytest.raises(TooLarge, match="more than 3 requests"):
         client.fetch(server.url("/a.pdf"), budget=budget)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://2130706433/",  # 127.0.0.1 as one decimal number
+        "http://0x7f.1/",  # 127.0.0.1 in hex and short form
+        "http://0/",  # 0.0.0.0
+        "http://[::]/",
+        "http://[::1]/",
+    ],
+)
+def test_odd_spellings_of_local_addresses_are_refused(url, connects):
+    strict = AddressPolicy.from_items([])
+
+    with (
+        PoliteClient(ClientSettings(retries=0), strict) as client,
+        pytest.raises(Refused, match="private, loopback or link-local"),
+    ):
+        client.fetch(url)
+    assert connects() == []
