@@ -33,6 +33,7 @@ def postgres_reachable() -> bool:
 
 
 @pytest.mark.postgres
+@pytest.mark.timeout(900)
 @pytest.mark.skipif(bool(os.environ.get(CHILD)), reason="already the PostgreSQL run")
 def test_portal_suite_passes_on_postgresql() -> None:
     assert postgres_reachable(), (

@@ -145,9 +145,12 @@ def import_command(paths: tuple[str, ...], workers: int, no_verify: bool) -> Non
 
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the portal with granian (WSGI) until interrupted."""
+    from django.db import connections
     from granian import Granian
     from granian.constants import Interfaces
 
+    # The server's worker processes open their own database connections.
+    connections.close_all()
     click.echo(f"Serving openuitslag on http://{host}:{port}/ (Ctrl-C stops).")
     Granian(
         "openuitslag.portal.wsgi:application",
