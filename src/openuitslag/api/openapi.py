@@ -8,6 +8,7 @@ the URLs, and a test validates it with openapi-spec-validator.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -44,16 +45,28 @@ def build(server: str) -> dict[str, Any]:
                 "transparency log of every source file. Read-only except "
                 "for meldingen (reports of suspected errors)."
             ),
-            "contact": {
-                "name": "openuitslag",
-                "email": "openuitslag@example.org",
-                "url": "https://github.com/openuitslag/openuitslag",
-            },
+            "contact": contact(server),
             "license": {"name": "EUPL-1.2"},
         },
         "servers": [{"url": server}],
         "paths": paths,
         "components": components(),
+    }
+
+
+def contact(server: str) -> dict[str, str]:
+    """Return who runs this portal (Logius rule /core/doc-openapi-contact).
+
+    Set by the operator: ``OPENUITSLAG_API_CONTACT_NAME``, ``…_EMAIL`` and
+    ``…_URL``; the URL defaults to the portal's home page.
+    """
+    home = server.removesuffix("/api/v1") + "/"
+    return {
+        "name": os.environ.get("OPENUITSLAG_API_CONTACT_NAME", "openuitslag"),
+        "email": os.environ.get(
+            "OPENUITSLAG_API_CONTACT_EMAIL", "openuitslag@example.org"
+        ),
+        "url": os.environ.get("OPENUITSLAG_API_CONTACT_URL", home),
     }
 
 

@@ -51,11 +51,14 @@ class MeldingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.election = election
         places = portal.Municipality.objects.filter(election=election)
-        self.fields["municipality"].choices = [("", _("(geen)"))] + [  # type: ignore[attr-defined]
-            (p.code, f"{p.name} ({p.code})") for p in places
-        ]
         regions = portal.Region.objects.filter(election=election, category="KIESKRING")
-        self.fields["kieskring"].choices = [("", _("(geen)"))] + [  # type: ignore[attr-defined]
+        none = [("", _("(geen)"))]
+        municipality = self.fields["municipality"]
+        kieskring = self.fields["kieskring"]
+        assert isinstance(municipality, forms.ChoiceField)
+        assert isinstance(kieskring, forms.ChoiceField)
+        municipality.choices = none + [(p.code, f"{p.name} ({p.code})") for p in places]
+        kieskring.choices = none + [
             (r.number, f"{r.number} {r.name}")
             for r in sorted(regions, key=lambda r: r.sort_number)
         ]

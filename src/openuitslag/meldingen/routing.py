@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openuitslag.meldingen.models import Category, CommitteeAddress, CommitteeKind
+from openuitslag.meldingen.models import (
+    Category,
+    CommitteeAddress,
+    CommitteeKind,
+    Melding,
+)
 from openuitslag.portal import models as portal
 
 
@@ -53,10 +58,12 @@ def hsb(kieskring: portal.Region) -> Committee:
     return Committee(CommitteeKind.HSB, kieskring.number, kieskring.name)
 
 
-def recipients(election: portal.Election, committee: Committee) -> list[str]:
-    """Return the addresses the operator entered for a committee."""
+def recipients_of(melding: Melding) -> list[str]:
+    """Return the addresses the operator entered for a melding's committee."""
     return list(
         CommitteeAddress.objects.filter(
-            election=election, kind=committee.kind, code=committee.code
+            election=melding.election,
+            kind=melding.committee_kind,
+            code=melding.committee_code,
         ).values_list("email", flat=True)
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -31,18 +30,9 @@ from openuitslag.portal import models as portal
 
 def create(form: MeldingForm, language: str) -> Melding:
     """Store a valid melding, then deliver it to its committee."""
-    with transaction.atomic():
-        melding = form.melding(language)
-        melding.save()
-    deliver(
-        melding,
-        routing.recipients(
-            melding.election,
-            routing.Committee(
-                melding.committee_kind, melding.committee_code, melding.committee_name
-            ),
-        ),
-    )
+    melding = form.melding(language)
+    melding.save()
+    deliver(melding, routing.recipients_of(melding))
     return melding
 
 
@@ -89,9 +79,8 @@ def form(request: HttpRequest, election: str) -> HttpResponse:
         context["form"] = bound
         return render(request, "meldingen/form.html", context, status=400)
     melding = create(bound, get_language() or "nl")
-    return HttpResponseRedirect(
-        reverse("meldingen:receipt", args=[melding.reference]), status=303
-    )  # type: ignore[call-arg]
+    receipt_url = reverse("meldingen:receipt", args=[melding.reference])
+    return HttpResponseRedirect(receipt_url, status=303)
 
 
 @never_cache
