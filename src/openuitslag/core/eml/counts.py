@@ -3,20 +3,25 @@
 A 510 is most of what we read: a kieskring file of a large kieskring has
 about 50 municipalities times 1,100 selections, and the national set has
 about 10,000 stembureaus. Python work per number would make reading the
-slowest part of the portal, so this reader lets libxml2 do the per-number
-work:
+slowest part of the portal, so the numbers are taken in bulk and only
+what is unusual is read element by element:
 
 1. The columns (lijsten and kandidaten) come from the ``TotalVotes`` (or
-   the only ``ReportingUnitVotes``), read element by element with every
-   check: numbers present, lists and candidates in increasing order.
-2. Each ``ReportingUnitVotes`` whose selections are plain (identifier,
-   then ``ValidVotes``) and exactly those columns goes through one tight
-   loop that only collects the identifiers and the vote texts; all texts
-   of a contest become one ``numpy`` array in a single conversion.
-3. A unit that differs in any way (other selections, as in a 510d whose
+   the only ``ReportingUnitVotes``): from the keys the byte scan found
+   when they are plainly sound, else element by element with every
+   check (numbers present, lists and candidates in increasing order).
+2. A row whose selections are exactly those columns takes its vote
+   digits from the byte scan (:mod:`.scan`), or else from one tight loop
+   over its selections; all digits of a contest become one ``numpy``
+   array in a single conversion.
+3. A row that differs in any way (other selections, as in a 510d whose
    kieskringen have their own candidates; corrigendum ``Initial*``
-   values; a number that is not a plain count) is read element by element
-   instead, which also finds and locates every problem in it.
+   values; a number that is not a plain count) is read element by
+   element, which also finds and locates every problem in it.
+
+When the tree was parsed with the plain selections cut out (see
+:func:`.scan.reduce`), steps 1 and 2 must succeed from the scan; if not,
+:class:`NeedFullTree` asks the caller to parse the whole document.
 """
 
 from __future__ import annotations
