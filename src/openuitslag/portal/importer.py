@@ -41,7 +41,9 @@ from openuitslag.portal.caching import bump_generation
 
 logger = logging.getLogger("openuitslag.portal")
 
-# Load definitions before the counts that refer to them.
+# Counts that name kandidaten by short code, and results, wait for the
+# kandidatenlijsten; the rest is loaded as it is read.
+LOAD_LAST = frozenset({core.DocumentKind.EML_510D, core.DocumentKind.EML_520})
 KIND_ORDER = {
     core.DocumentKind.EML_110A: 0,
     core.DocumentKind.EML_110B: 1,
@@ -181,20 +183,18 @@ def new_sources(
         yield item
 
 
-def read_sources(
+def read_iter(
     sources: Iterable[Source], workers: int, summary: ImportSummary
-) -> list[ReadDocument]:
+) -> Iterator[ReadDocument]:
     """Read files, in ``workers`` processes when more than one."""
     results = bounded_map(read_one, sources, workers) if workers > 1 else None
-    documents = []
     for result in results or map(read_one, sources):
         if isinstance(result, ReadError) and not_a_document(result):
             summary.skipped.append(result.source)
         elif isinstance(result, ReadError):
             summary.problems.extend(result.problems or [problem_of(result)])
         else:
-            documents.append(result)
-    return documents
+            yield result
 
 
 def bounded_map(
@@ -257,26 +257,21 @@ def import_paths(
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO off")
 
+    # Documents are loaded while the workers read the next ones. Only the
+    # central count (510d, candidates by short code) and the result (520)
+    # wait until every kandidatenlijst is in.
     items = itertools.chain(iter_sources(paths), extra)
-    sources = wrap(new_sources(items, summary), "lezen")
-    documents = read_sources(sources, workers, summary)
-    documents.sort(key=lambda d: (KIND_ORDER.get(d.record.info.kind, 5), d.source))
-
-    loaded = []
-    for document in wrap(documents, "laden"):
-        try:
-            election = load_document(document)
-        except DocumentRejected as exc:
-            summary.problems.append(
-                Problem(
-                    code="import.rejected", message=str(exc), source=document.source
-                )
-            )
-            continue
-        loaded.append(document)
-        summary.imported.append(document.source)
-        summary.elections.add(election)
-        logger.info("document imported source=%s", document.source)
+    sources = wrap(new_sources(items, summary), "importeren")
+    documents, deferred, loaded = [], [], []
+    for document in read_iter(sources, workers, summary):
+        documents.append(document)
+        if document.record.info.kind in LOAD_LAST:
+            deferred.append(document)
+        else:
+            load_one(document, summary, loaded)
+    deferred.sort(key=lambda d: (KIND_ORDER.get(d.record.info.kind, 5), d.source))
+    for document in deferred:
+        load_one(document, summary, loaded)
     if loaded and settings.ARCHIVE_IMPORTS:
         archive_documents(loaded, summary)
 
@@ -288,6 +283,23 @@ def import_paths(
     if summary.imported:
         bump_generation()
     return summary
+
+
+def load_one(
+    document: ReadDocument, summary: ImportSummary, loaded: list[ReadDocument]
+) -> None:
+    """Load one document, recording the outcome in the summary."""
+    try:
+        election = load_document(document)
+    except DocumentRejected as exc:
+        summary.problems.append(
+            Problem(code="import.rejected", message=str(exc), source=document.source)
+        )
+        return
+    loaded.append(document)
+    summary.imported.append(document.source)
+    summary.elections.add(election)
+    logger.info("document imported source=%s", document.source)
 
 
 def archive_documents(documents: list[ReadDocument], summary: ImportSummary) -> None:
