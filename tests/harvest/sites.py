@@ -12,7 +12,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from openuitslag.harvest.testing import Site, make_pv_pdf
+from openuitslag.harvest.testing import Site, make_pv_pdf, redirect_to
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 TK2023_EML = DATA / "TK2023" / "EML_bestanden_TK2023_selectie.zip"
@@ -141,6 +141,14 @@ def cms_query_strings(site: Site) -> Expected:
         expected.add(("PV N 10-1", n))
     for path, (body, content_type) in files.items():
         site.put(path, body, content_type)
+
+    # A download link that redirects to where the CMS keeps the file.
+    moved = "/document.aspx?id=4805&download=1"
+    site.put(moved, b"", behaviour=redirect_to("/media/2022/03/pv-5.pdf"))
+    site.put("/media/2022/03/pv-5.pdf", make_pv_pdf("N 10-1", "Ameland", 5), "")
+    expected.add(("PV N 10-1", 5))
+    files[moved] = (b"", "")
+
     links = [(path.replace("&", "&amp;"), "Download") for path in files]
     site.page("/bestuur/verkiezingen?page=uitslag&jaar=2022", "Uitslag", links)
     return expected

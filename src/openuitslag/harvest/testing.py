@@ -129,13 +129,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         site = self.server.site_for(self)
+        self.sent_status = 0
         record = RequestRecord(self.path, dict(self.headers), time.monotonic())
         site.enter(record)
         try:
-            record.status = self._answer(site)
+            self._answer(site)
         finally:
+            record.status = getattr(self, "sent_status", 0)
             record.ended = time.monotonic()
             site.leave()
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """Send the status line, remembering the status for the record."""
+        self.sent_status = code
+        super().send_response(code, message)
 
     def _answer(self, site: Site) -> int:
         resource = site.resources.get(self.path)
