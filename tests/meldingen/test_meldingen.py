@@ -131,7 +131,7 @@ def test_outside_the_window_page_and_api_refuse(imported: None) -> None:
     assert posted.status_code == 403
     assert api.status_code == 403
     assert api["Content-Type"].startswith("application/problem+json")
-    assert "48 uur" in api.json()["detail"]
+    assert "48 hours before the session" in api.json()["detail"]
     assert not Melding.objects.exists()
 
 

@@ -101,7 +101,8 @@ def api_create(request: HttpRequest, election: str) -> HttpResponse:
     row = portal.Election.objects.filter(identifier=election).first()
     if row is None:
         raise ApiProblem(404, f"There is no election {election!r}.")
-    refusal = guard.window_refusal(row)
+    with translation.override("en"):
+        refusal = guard.window_refusal(row)
     if refusal:
         raise ApiProblem(403, refusal, title="Meldingen are not accepted now")
     if len(request.body) > guard.MAX_BODY:
