@@ -767,27 +767,18 @@ def generate(
     the 510d then holds only those.
     """
     started = time.perf_counter()
-    real = real or load_real(kieskringen=kieskringen)
-    chosen = [
-        k for k in real.kieskringen if kieskringen is None or k.number in kieskringen
-    ]
+    wanted = None if kieskringen is None else frozenset(kieskringen)
+    real = real or load_real(kieskringen=wanted)
+    chosen = [k for k in real.kieskringen if wanted is None or k.number in wanted]
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-
-    everyone = [m for k in chosen for m in k.municipalities]
-    electorates = _electorates(everyone)
-    plan = plan_stations(electorates, round(NATIONAL_STATIONS * scale))
-    counts = dict(
-        zip(
-            (m.code for m in everyone), zip(electorates, plan, strict=True), strict=True
-        )
-    )
+    plan = _plan(chosen, scale)
 
     writer = _Writer(folder)
     for name, data in real.copies:
         writer.write(name, data)
-    rows = [_write_kieskring(writer, real, k, counts, seed) for k in chosen]
+    rows = [_write_kieskring(writer, real, k, plan, seed) for k in chosen]
     national = _national(real, rows)
     writer.write("Totaaltelling_TK2021.eml.xml", national.render())
 
@@ -796,8 +787,8 @@ def generate(
         seed=seed,
         scale=scale,
         kieskringen=tuple(k.number for k in chosen),
-        municipalities=len(everyone),
-        stations=int(plan.sum()),
+        municipalities=len(plan),
+        stations=sum(stations for _, stations in plan.values()),
         files=writer.files,
         bytes=writer.bytes,
         valid_votes=int(national.total.counters[COUNTED]),
@@ -805,6 +796,17 @@ def generate(
     )
     (folder / "MANIFEST.json").write_text(manifest.to_json())
     return manifest
+
+
+def _plan(kieskringen: Sequence[Kieskring], scale: float) -> dict[str, tuple[int, int]]:
+    """Return each municipality's electorate and number of stembureaus."""
+    everyone = [m for k in kieskringen for m in k.municipalities]
+    electorates = _electorates(everyone)
+    stations = plan_stations(electorates, round(NATIONAL_STATIONS * scale))
+    return {
+        m.code: (int(e), int(n))
+        for m, e, n in zip(everyone, electorates, stations, strict=True)
+    }
 
 
 def _electorates(municipalities: Sequence[Municipality]) -> IntArray:
@@ -843,34 +845,42 @@ def _write_kieskring(
     writer: _Writer,
     real: RealElection,
     kieskring: Kieskring,
-    counts: dict[str, tuple[int, int]],
+    plan: dict[str, tuple[int, int]],
     seed: int,
 ) -> Row:
     """Write a kieskring's 510b files and its 510c; return its 510d row."""
     layout = Layout(kieskring.columns, REASONS)
     units = []
     for index, municipality in enumerate(kieskring.municipalities):
-        electorate, stations = counts[municipality.code]
+        electorate, stations = plan[municipality.code]
         rng = np.random.default_rng([seed, kieskring.number, int(municipality.code)])
-        drawn = simulate(
-            rng, municipality, kieskring.columns, int(electorate), int(stations)
-        )
+        drawn = simulate(rng, municipality, kieskring.columns, electorate, stations)
         count = _municipal_count(
             real, kieskring, municipality, layout, drawn, rng, index
         )
         name = f"Telling_TK2021_gemeente_{_slug(municipality.name)}.eml.xml"
         writer.write(name, count.render())
+        unit_id = f"HSB{kieskring.number}::{municipality.code}"
+        total = count.total
         units.append(
-            Row(
-                f"HSB{kieskring.number}::{municipality.code}",
-                municipality.name,
-                layout,
-                count.total.votes,
-                count.total.counters,
-            )
+            Row(unit_id, municipality.name, layout, total.votes, total.counters)
         )
 
-    district = CountFile(
+    district = _district_count(real, kieskring, layout, units)
+    writer.write(
+        f"Telling_TK2021_kieskring_{kieskring.slug}.eml.xml", district.render()
+    )
+    national_layout = Layout(kieskring.national_columns, REASONS)
+    return _sum_row(
+        f"HSB{kieskring.number}", kieskring.national_name, national_layout, units
+    )
+
+
+def _district_count(
+    real: RealElection, kieskring: Kieskring, layout: Layout, units: list[Row]
+) -> CountFile:
+    """Return a kieskring's 510c: one row per municipality and their sum."""
+    return CountFile(
         kind="510c",
         authority_id=f"HSB{kieskring.number}",
         authority_name=kieskring.name,
@@ -880,13 +890,6 @@ def _write_kieskring(
         contest_name=kieskring.name,
         total=_sum_row(None, "", layout, units),
         units=units,
-    )
-    writer.write(
-        f"Telling_TK2021_kieskring_{kieskring.slug}.eml.xml", district.render()
-    )
-    national_layout = Layout(kieskring.national_columns, REASONS)
-    return _sum_row(
-        f"HSB{kieskring.number}", kieskring.national_name, national_layout, units
     )
 
 
