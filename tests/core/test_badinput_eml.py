@@ -10,6 +10,7 @@ entity is expanded or any resource fetched.
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import threading
 import time
@@ -167,6 +168,24 @@ def test_a_broken_file_gives_its_problem_naming_file_and_place(
     assert all(p.line is not None or p.where is not None for p in problems) or (
         code == "xml.doctype"
     )
+
+
+ONE_LINE_CASES = [case for case in CASES if case[1].startswith(("count.", "eml."))]
+
+
+@pytest.mark.parametrize(("name", "code", "where"), ONE_LINE_CASES)
+def test_a_broken_one_line_file_gives_the_same_problem(
+    name: str, code: str, where: str
+) -> None:
+    """Files on one line are read with their selections cut out first."""
+    data = re.sub(rb">\s+<", b"><", (CORPUS / name).read_bytes())
+
+    with pytest.raises(ReadError) as caught:
+        read_document(data, name)
+
+    mine = [str(p) for p in caught.value.problems if p.code == code]
+    path = where.rpartition("(")[2].rstrip(")")
+    assert any(path in text for text in mine), [str(p) for p in caught.value.problems]
 
 
 def test_all_problems_of_a_file_are_collected() -> None:
