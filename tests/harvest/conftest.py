@@ -62,15 +62,16 @@ FAST = ClientSettings(
 
 
 @pytest.fixture
-def settings() -> ClientSettings:
+def fast_settings() -> ClientSettings:
     """Return client settings that keep fault tests fast."""
     return FAST
 
 
 @pytest.fixture
-def client(settings: ClientSettings) -> Iterator[PoliteClient]:
+def client(fast_settings: ClientSettings) -> Iterator[PoliteClient]:
     """Return a polite client allowed onto loopback."""
-    with PoliteClient(settings, AddressPolicy.from_items(["127.0.0.0/8"])) as c:
+    policy = AddressPolicy.from_items(["127.0.0.0/8"])
+    with PoliteClient(fast_settings, policy) as c:
         yield c
 
 

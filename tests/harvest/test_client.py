@@ -116,8 +116,8 @@ def test_timeout_is_retried_then_reported(server, client):
     assert server.site.paths_requested().count("/a.csv") == 3
 
 
-def test_slow_body_is_cut_off(server, settings):
-    slow = ClientSettings(**{**settings.__dict__, "retries": 0})
+def test_slow_body_is_cut_off(server, fast_settings):
+    slow = ClientSettings(**{**fast_settings.__dict__, "retries": 0})
     server.site.put("/a.pdf", b"%PDF" + b"x" * 400, behaviour=slow_body(0.1, 40))
 
     with PoliteClient(slow, AddressPolicy.from_items(["127.0.0.1"])) as client:
@@ -214,7 +214,7 @@ def test_oversized_body_without_length_is_cut_off(server, client):
         client.fetch(server.url("/groot.zip"))
 
 
-def test_one_request_at_a_time_per_host(server, settings):
+def test_one_request_at_a_time_per_host(server, fast_settings):
     import concurrent.futures
 
     for i in range(8):
@@ -222,7 +222,7 @@ def test_one_request_at_a_time_per_host(server, settings):
     policy = AddressPolicy.from_items(["127.0.0.1"])
 
     with (
-        PoliteClient(settings, policy) as client,
+        PoliteClient(fast_settings, policy) as client,
         concurrent.futures.ThreadPoolExecutor(8) as pool,
     ):
         urls = [server.url(f"/f{i}.csv") for i in range(8)]

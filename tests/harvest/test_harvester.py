@@ -19,9 +19,9 @@ from .sites import ALBLASSERDAM_STATIONS, SITES, gr2022_csv
 
 
 @pytest.fixture
-def harvester(tmp_path: Path, settings: ClientSettings) -> Iterator[Harvester]:
+def harvester(tmp_path: Path, fast_settings: ClientSettings) -> Iterator[Harvester]:
     """Return a harvester with its catalogue and archive in tmp_path."""
-    client = PoliteClient(settings, AddressPolicy.from_items(["127.0.0.0/8"]))
+    client = PoliteClient(fast_settings, AddressPolicy.from_items(["127.0.0.0/8"]))
     catalogue = Catalogue(tmp_path / "harvest.sqlite3")
     storage = Storage(tmp_path)
     yield Harvester(catalogue, storage, client, workers=4)

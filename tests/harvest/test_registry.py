@@ -162,7 +162,7 @@ def test_admin_change_is_recorded_with_the_user(seeded, admin_client):
 
 
 def test_harvest_from_the_database_registry_imports_the_counts(
-    seeded, tmp_path, monkeypatch
+    seeded, tmp_path, monkeypatch, settings
 ):
     from openuitslag.harvest.models import ResultsPage
     from openuitslag.harvest.testing import Site, SiteServer
@@ -171,6 +171,8 @@ def test_harvest_from_the_database_registry_imports_the_counts(
     from .sites import TK2023_EML, flat_list, member
 
     monkeypatch.setenv("OPENUITSLAG_HARVEST_MIN_INTERVAL", "0")
+    settings.DATA_DIR = tmp_path / "portal"
+    settings.FILES_DIR = tmp_path / "portal" / "files"
     site = Site("0482")
     flat_list(site)
     site.put(
