@@ -218,3 +218,17 @@ def test_stored_but_unlogged_versions_are_logged_by_the_next_flush(
         db.execute("UPDATE version SET logged = 0")
     assert harvester.flush_log() == 6
     assert log.size == 6
+
+
+def test_two_municipalities_linking_one_file_each_record_it(harvester, server):
+    server.site.put("/gedeeld/uitslag.csv", gr2022_csv("ameland"), "text/csv")
+    server.site.page("/a", "A", [("/gedeeld/uitslag.csv", "CSV")])
+    server.site.page("/b", "B", [("/gedeeld/uitslag.csv", "CSV")])
+    first = Target("GR2022", "0060", server.url("/a"))
+    second = Target("GR2022", "0088", server.url("/b"))
+
+    harvester.harvest([first])
+    harvester.harvest([second])
+
+    assert found(harvester.catalogue, first) == {("OSV4-3 CSV", None)}
+    assert found(harvester.catalogue, second) == {("OSV4-3 CSV", None)}

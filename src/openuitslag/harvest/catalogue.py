@@ -30,14 +30,16 @@ from openuitslag.harvest.client import Validators
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS fetch (
-    url TEXT PRIMARY KEY,
+    scope TEXT NOT NULL,
+    url TEXT NOT NULL,
     final_url TEXT,
     status INTEGER,
     etag TEXT,
     last_modified TEXT,
     sha256 TEXT,
     checked_at TEXT,
-    links TEXT
+    links TEXT,
+    PRIMARY KEY (scope, url)
 );
 CREATE TABLE IF NOT EXISTS version (
     id INTEGER PRIMARY KEY,
@@ -204,13 +206,17 @@ class Catalogue:
 
     # -- conditional-request state ------------------------------------------
 
-    def fetch_state(self, url: str) -> FetchState | None:
-        """Return what the last successful fetch of ``url`` gave."""
+    def fetch_state(self, scope: str, url: str) -> FetchState | None:
+        """Return what the last successful fetch of ``url`` gave.
+
+        ``scope`` (election and municipality) keeps apart two results
+        pages that link to the same file: each must record it once.
+        """
         with self._lock:
             row = self._db.execute(
                 "SELECT url, final_url, status, etag, last_modified, sha256, links"
-                " FROM fetch WHERE url = ?",
-                (url,),
+                " FROM fetch WHERE scope = ? AND url = ?",
+                (scope, url),
             ).fetchone()
         if row is None:
             return None
@@ -225,6 +231,7 @@ class Catalogue:
 
     def remember_fetch(
         self,
+        scope: str,
         url: str,
         final_url: str,
         status: int,
@@ -235,13 +242,15 @@ class Catalogue:
         """Keep the validators and hash of a fetch for the next pass."""
         with self._tx() as db:
             db.execute(
-                "INSERT INTO fetch VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (url) DO UPDATE SET final_url = excluded.final_url,"
+                "INSERT INTO fetch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (scope, url) DO UPDATE SET"
+                " final_url = excluded.final_url,"
                 " status = excluded.status, etag = excluded.etag,"
                 " last_modified = excluded.last_modified,"
                 " sha256 = excluded.sha256, checked_at = excluded.checked_at,"
                 " links = excluded.links",
                 (
+                    scope,
                     url,
                     final_url,
                     status,

@@ -181,6 +181,7 @@ class _Visit:
         self.budget = budget
         self.report = report
         self.seen: set[str] = set()
+        self.scope = f"{target.election}/{target.municipality}"
 
     def page(self, url: str, page_url: str, depth: int) -> None:
         """Fetch ``url``; follow its links if it is a page, else keep it."""
@@ -188,7 +189,7 @@ class _Visit:
             return
         self.seen.add(url)
 
-        state = self.h.catalogue.fetch_state(url)
+        state = self.h.catalogue.fetch_state(self.scope, url)
         try:
             fetched = self.h.client.fetch(
                 url, validators=state.validators if state else None, budget=self.budget
@@ -219,6 +220,7 @@ class _Visit:
         else:
             chosen = []
         self.h.catalogue.remember_fetch(
+            self.scope,
             fetched.url,
             fetched.final_url,
             fetched.status,
@@ -241,7 +243,12 @@ class _Visit:
         # Only now: a crash before this line makes the next pass fetch the
         # file again rather than trust a 304 for bytes never kept.
         self.h.catalogue.remember_fetch(
-            fetched.url, fetched.final_url, fetched.status, fetched.validators, digest
+            self.scope,
+            fetched.url,
+            fetched.final_url,
+            fetched.status,
+            fetched.validators,
+            digest,
         )
 
     def _classify_and_keep(self, fetched: Fetched, data: bytes, page_url: str) -> None:
