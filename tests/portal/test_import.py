@@ -115,6 +115,22 @@ def test_imported_files_are_in_the_transparency_log(imported: object) -> None:
     assert documents <= logged
 
 
+def test_import_signs_a_checkpoint_covering_its_files(imported: object) -> None:
+    from django.conf import settings
+
+    from openuitslag.log.archive import Archive
+
+    archive = Archive.open(settings.DATA_DIR)
+    try:
+        note = archive.log.latest_checkpoint()
+        assert note is not None, "the import signed no checkpoint"
+        head = archive.log.open_checkpoint(note)
+        assert head.checkpoint.size == archive.log.size
+        assert head.checkpoint.root == archive.log.root(head.checkpoint.size)
+    finally:
+        archive.close()
+
+
 def test_reverify_task_replaces_the_findings(imported: object) -> None:
     from openuitslag.portal.tasks import reverify_election
 

@@ -303,11 +303,12 @@ def load_one(
 
 
 def archive_documents(documents: list[ReadDocument], summary: ImportSummary) -> None:
-    """Add the imported files to the transparency log (one commit).
+    """Add the imported files to the transparency log and sign a checkpoint.
 
     The log is what lets anyone prove later that a published number came
-    from exactly these bytes; a failure to log is reported, and the
-    import itself stands.
+    from exactly these bytes; its proofs need a signed checkpoint that
+    covers the new entries, so one is signed whenever the log grew. A
+    failure to log is reported, and the import itself stands.
     """
     from openuitslag.log.archive import Archive
     from openuitslag.log.entry import EntryMeta
@@ -328,7 +329,10 @@ def archive_documents(documents: list[ReadDocument], summary: ImportSummary) -> 
     try:
         archive = Archive.open(settings.DATA_DIR)
         try:
+            size = archive.log.size
             archive.add_many(items())
+            if archive.log.size > size:
+                archive.checkpoint()
         finally:
             archive.close()
     except Exception as exc:  # the log has its own error types; report all
