@@ -157,15 +157,28 @@ def area_totals(
 
 def unit_votes(count_id: int) -> tuple[dict[int, int], dict[int, dict[int, int]]]:
     """Return one count row's list votes and candidate votes per lijst."""
+    lists, packed = unit_votes_packed(count_id)
+    candidates = {
+        number: {i + 1: v for i, v in enumerate(values) if v != MISSING}
+        for number, values in packed.items()
+    }
+    return lists, candidates
+
+
+def unit_votes_packed(count_id: int) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """Return one count row's list votes and raw candidate vote arrays.
+
+    The arrays are indexed by candidate number - 1, with ``MISSING`` for
+    candidates not in the file; the stembureau page walks them directly.
+    """
     lists: dict[int, int] = {}
-    candidates: dict[int, dict[int, int]] = {}
+    candidates: dict[int, list[int]] = {}
     query = m.ListVotes.objects.filter(count_id=count_id).values_list(
         "list_number", "votes", "candidate_votes"
     )
     for number, votes, blob in query.order_by("list_number"):
         lists[number] = votes or 0
-        values = np.frombuffer(bytes(blob), dtype="<i4").tolist()
-        candidates[number] = {i + 1: v for i, v in enumerate(values) if v != MISSING}
+        candidates[number] = np.frombuffer(bytes(blob), dtype="<i4").tolist()
     return lists, candidates
 
 

@@ -19,6 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from openuitslag.core.model import MISSING
+
 TABLE = '<table class="utrecht-table utrecht-table--html-table">'
 HEAD_ROW = '<thead class="utrecht-table__header"><tr class="utrecht-table__row">'
 COL = '<th class="utrecht-table__header-cell{css}" scope="col">{text}</th>'
@@ -58,36 +60,111 @@ def header(*columns: tuple[str, bool]) -> str:
 
 def candidate_tables(election: str, tables: Iterable[dict[str, Any]]) -> SafeString:
     """Return one collapsible table of candidate votes per lijst."""
-    link = reverse("kandidaat", args=[election, 999_999, "CONTEST", 888_888])
-    head = header((_("Nr."), True), (_("Kandidaat"), False), (_("Stemmen"), True))
+    base = candidate_link_base(election)
+    head = candidate_header()
     english = get_language() == "en"
     unnamed = _("Kandidaat %(n)s")
     parts = []
     for table in tables:
-        number, name = table["number"], escape(table["name"])
-        summary = _("Lijst %(number)s: %(name)s") % {"number": number, "name": name}
-        caption = _("Stemmen per kandidaat, lijst %(number)s (%(name)s)") % {
-            "number": number,
-            "name": name,
-        }
-        parts.append(
-            f'<details><summary>{summary}</summary><table class="utrecht-table '
-            f'utrecht-table--html-table ou-compact"><caption>{caption}</caption>{head}'
-            "<tbody>"
-        )
+        number = table["number"]
+        parts.append(candidate_table_open(number, table["name"], head))
         rows = table["rows"]
         contest = escape(rows[0]["contest"]) if rows else ""
-        prefix = f"{link.partition('999999')[0]}{number}/kandidaat/{contest}/"
+        prefix = f"{base}{number}/kandidaat/{contest}/"
         for row in rows:
             n = row["number"]
-            href = f"{prefix}{n}/"
             name = row["name"]
             label = (name if row.get("escaped") else escape(name)) or unnamed % {"n": n}
-            parts.append(
-                f'<tr><td>{n}</td><th scope="row"><a href="{href}">{label}</a></th>'
-                f'<td data-candidate="{number}-{n}">{count(row["votes"], english)}</td>'
-                "</tr>"
-            )
+            parts.append(row_start(prefix, number, n, label))
+            parts.append(f"{count(row['votes'], english)}</td></tr>")
+        parts.append("</tbody></table></details>")
+    return mark_safe("".join(parts))
+
+
+def candidate_link_base(election: str) -> str:
+    """Return the start of a lijst's URL in the page language."""
+    link = reverse("kandidaat", args=[election, 999_999, "CONTEST", 888_888])
+    return link.partition("999999")[0]
+
+
+def candidate_header() -> str:
+    """Return the head of a candidate table in the page language."""
+    return header((_("Nr."), True), (_("Kandidaat"), False), (_("Stemmen"), True))
+
+
+def candidate_table_open(number: int, name: str, head: str) -> str:
+    """Return the markup that opens one lijst's candidate table."""
+    name = escape(name)
+    summary = _("Lijst %(number)s: %(name)s") % {"number": number, "name": name}
+    caption = _("Stemmen per kandidaat, lijst %(number)s (%(name)s)") % {
+        "number": number,
+        "name": name,
+    }
+    return (
+        f'<details><summary>{summary}</summary><table class="utrecht-table '
+        f'utrecht-table--html-table ou-compact"><caption>{caption}</caption>{head}'
+        "<tbody>"
+    )
+
+
+def row_start(prefix: str, number: int, n: int, label: str) -> str:
+    """Return a candidate row up to its votes cell (``label`` is escaped)."""
+    return (
+        f'<tr><td>{n}</td><th scope="row"><a href="{prefix}{n}/">{label}</a></th>'
+        f'<td data-candidate="{number}-{n}">'
+    )
+
+
+def candidate_row_starts(
+    election: str, contest: str, people: dict[tuple[int, int], tuple[int, str]]
+) -> dict[tuple[int, int], str]:
+    """Return per (lijst, number) its row start, for a per-process memo.
+
+    ``people`` holds escaped names. The row starts depend only on the
+    names and the page language, so a server process builds them once per
+    contest and language and a stembureau page only adds the votes.
+    """
+    base = candidate_link_base(election)
+    contest = escape(contest)
+    return {
+        (number, n): row_start(f"{base}{number}/kandidaat/{contest}/", number, n, name)
+        for (number, n), (_pk, name) in people.items()
+        if name
+    }
+
+
+def unit_candidate_tables(
+    election: str,
+    contest: str,
+    packed: dict[int, list[int]],
+    names: dict[int, str],
+    starts: dict[tuple[int, int], str],
+) -> SafeString:
+    """Return the candidate tables of one unit from its raw vote arrays.
+
+    ``packed`` is what :func:`results.unit_votes_packed` returns and
+    ``starts`` what :func:`candidate_row_starts` built; the markup equals
+    :func:`candidate_tables`'s.
+    """
+    base = candidate_link_base(election)
+    head = candidate_header()
+    english = get_language() == "en"
+    unnamed = _("Kandidaat %(n)s")
+    contest = escape(contest)
+    parts = []
+    for number, values in packed.items():
+        parts.append(candidate_table_open(number, names.get(number, ""), head))
+        prefix = f"{base}{number}/kandidaat/{contest}/"
+        for n, votes in enumerate(values, 1):
+            if votes == MISSING:
+                continue
+            start = starts.get((number, n))
+            if start is None:
+                # Unnamed candidates: remembered too, the dict is the memo.
+                start = row_start(prefix, number, n, unnamed % {"n": n})
+                starts[(number, n)] = start
+            text = str(votes) if -1000 < votes < 1000 else count(votes, english)
+            parts.append(f"{start}{text}</td></tr>")
         parts.append("</tbody></table></details>")
     return mark_safe("".join(parts))
 
@@ -125,3 +202,17 @@ def party_table(
         parts.append("".join(cells) + "</tr>")
     parts.append("</tbody></table></div>")
     return mark_safe("".join(parts))
+
+
+def counter_rows(counters: Iterable[dict[str, Any]]) -> SafeString:
+    """Return the body rows of the proces-verbaal counters table."""
+    english = get_language() == "en"
+    return mark_safe(
+        "".join(
+            f'{ROW}\n<td class="utrecht-table__cell">{c["letter"] or "–"}</td>\n'
+            f"{ROW_HEADER}{escape(str(c['label']))}</th>\n"
+            f'<td class="utrecht-table__cell ou-num" data-letter="{c["letter"]}">'
+            f"{count(c['value'], english)}</td>\n</tr>"
+            for c in counters
+        )
+    )

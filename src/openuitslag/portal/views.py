@@ -341,38 +341,50 @@ def station(
         raise Http404(_("Van dit stembureau is nog geen telling gepubliceerd."))
 
     count = counts[0]
-    lists, candidates = results.unit_votes(count["id"])
+    lists, packed = results.unit_votes_packed(count["id"])
     totals = results.Totals(
         counters={k: count[k] for k in m.COUNTER_NAMES}, lists=lists, units=1
     )
     area = results.memo(("area", place.pk), lambda: municipal_totals(row, place))
     names = results.memo(("lists", row.pk), lambda: results.list_names(row))
     contest = count["contest"]
-    people = results.memo(
-        ("people", row.pk, contest),
-        lambda: {
-            key: (pk, escape(name))
-            for key, (pk, name) in results.candidate_names(row, [contest]).items()
-        },
+    starts = results.memo(
+        ("candidate rows", row.pk, contest, get_language()),
+        lambda: tables.candidate_row_starts(
+            row.identifier, contest, station_people(row, contest)
+        ),
     )
     context = {
         "election": row,
         "place": place,
         "unit": unit,
         "totals": totals,
-        "counters": counter_rows(totals),
+        "counter_rows": tables.counter_rows(counter_rows(totals)),
         "party_table": tables.party_table(
             row.identifier,
             _("Stemmen per lijst in dit stembureau en het aandeel in de hele gemeente"),
             comparison_rows(totals, area, names),
             compare=True,
         ),
-        "candidate_tables": tables.candidate_tables(
-            row.identifier, candidate_rows(candidates, people, names, contest)
+        "candidate_tables": tables.unit_candidate_tables(
+            row.identifier, contest, packed, names, starts
         ),
         "findings": station_findings(row, unit),
     }
     return render(request, "portal/station.html", context)
+
+
+def station_people(
+    row: m.Election, contest: str
+) -> dict[tuple[int, int], tuple[int, str]]:
+    """Return a contest's candidates with their names escaped."""
+    return results.memo(
+        ("people", row.pk, contest),
+        lambda: {
+            key: (pk, escape(name))
+            for key, (pk, name) in results.candidate_names(row, [contest]).items()
+        },
+    )
 
 
 def find_station(election: str, code: str, slug: str) -> m.PollingStation | None:
@@ -427,29 +439,6 @@ def comparison_rows(
         party["average"] = average
         party["difference"] = (party["share"] or 0) - (average or 0)
     return rows
-
-
-def candidate_rows(
-    candidates: dict[int, dict[int, int]],
-    people: dict[tuple[int, int], tuple[int, str]],
-    names: dict[int, str],
-    contest: str,
-) -> list[dict[str, Any]]:
-    """Return the candidate tables of one unit, one per lijst."""
-    tables_ = []
-    for number, per_candidate in candidates.items():
-        rows = [
-            {
-                "number": candidate,
-                "name": people.get((number, candidate), (0, ""))[1],
-                "escaped": True,
-                "votes": votes,
-                "contest": contest,
-            }
-            for candidate, votes in per_candidate.items()
-        ]
-        tables_.append({"number": number, "name": names.get(number, ""), "rows": rows})
-    return tables_
 
 
 def counter_rows(totals: results.Totals) -> list[dict[str, Any]]:
