@@ -864,7 +864,36 @@ def create_unit_counts(
                 **numbers,
             )
         )
-    return m.UnitCount.objects.bulk_create(counts, batch_size=SQLITE_BATCH)
+    return insert_unit_counts(counts)
+
+
+def insert_unit_counts(counts: list[m.UnitCount]) -> list[m.UnitCount]:
+    """Insert count rows, with COPY on PostgreSQL; return them with ids.
+
+    COPY returns no ids, so they are taken from the table's sequence
+    first; the vote rows that follow need them.
+    """
+    if connection.vendor != "postgresql" or not counts:
+        return m.UnitCount.objects.bulk_create(counts, batch_size=SQLITE_BATCH)
+
+    table = m.UnitCount._meta.db_table
+    fields = [f for f in m.UnitCount._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in ["id", *(f.column for f in fields)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+            "FROM generate_series(1, %s)",
+            [table, len(counts)],
+        )
+        for count, (pk,) in zip(counts, cursor.fetchall(), strict=True):
+            count.pk = pk
+        names = [f.attname for f in fields]
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for count in counts:
+                values = count.__dict__
+                copy.write_row([count.pk, *(values[name] for name in names)])
+    return counts
 
 
 def candidate_numbers_by_code(election: m.Election) -> dict[tuple[int, str], int]:
