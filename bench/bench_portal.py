@@ -42,6 +42,8 @@ OPENUITSLAG = [sys.executable, "-m", "openuitslag"]
 DEMO_PAGE = "/verkiezing/TK2023/gemeente/0482/stembureau/1/"
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/openuitslag_bench"
 CONNECTIONS = 64
+RENDER_WARMUP = 20
+RENDERS = 200
 
 
 def free_port() -> int:
@@ -170,6 +172,58 @@ def child_import(folder: str, data_dir: str) -> None:
     )
 
 
+def child_render(data_dir: str, page: str, database: str) -> None:
+    """Render a page cold in-process and print its CPU cost as JSON.
+
+    wrk's figures depend on how busy the shared machine is; the CPU time
+    one render takes hardly does, so it is what to compare between runs.
+    """
+    os.environ["OPENUITSLAG_DATA_DIR"] = data_dir
+    os.environ["OPENUITSLAG_PAGE_CACHE"] = "0"
+    if database:
+        os.environ["DATABASE_URL"] = database
+    from openuitslag.portal.commands import setup_django
+
+    setup_django()
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    for _ in range(RENDER_WARMUP):
+        assert client.get(page).status_code == 200, page
+    started = time.process_time()
+    for _ in range(RENDERS):
+        client.get(page)
+    cpu = (time.process_time() - started) / RENDERS
+    print(json.dumps({"cpu_ms": cpu * 1000}))
+
+
+def render_cost(data_dir: Path, page: str, database: str | None) -> list[str]:
+    """Return a table row: CPU per cold render of a page, in-process."""
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.bench_portal",
+            "--child-render",
+            str(data_dir),
+            page,
+            database or "",
+        ],
+        cwd=ROOT,
+        env=environment(data_dir, database, False),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    cpu = json.loads(run.stdout.strip().splitlines()[-1])["cpu_ms"]
+    return [
+        "  CPU per cold render, in-process",
+        f"{cpu:.2f} ms",
+        f"mean of {RENDERS} renders with Django's test client",
+        f"bound: {1000 / cpu * (os.cpu_count() or 1):,.0f} req/s on idle cores",
+    ]
+
+
 def national(seconds: int) -> list[list[str]]:
     """Import the national synthetic set into PostgreSQL and load-test it."""
     from bench import synthetic
@@ -195,6 +249,8 @@ def national(seconds: int) -> list[list[str]]:
     for label, cache in (("cold", False), ("warm", True)):
         figures = load_test(data_dir, POSTGRES, page, cache, seconds)
         rows.append(wrk_row(f"national stembureau page, {label}", figures))
+        if not cache:
+            rows.append(render_cost(data_dir, page, POSTGRES))
     return rows
 
 
@@ -231,9 +287,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration")
     parser.add_argument("--skip-national", action="store_true")
     parser.add_argument("--child-import", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--child-render", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_import:
         child_import(*args.child_import)
+        return
+    if args.child_render:
+        child_render(*args.child_render)
         return
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: run `make system-deps` (as root).")
@@ -244,6 +304,8 @@ def main() -> None:
     for label, cache in (("cold", False), ("warm", True)):
         figures = load_test(demo, None, DEMO_PAGE, cache, args.seconds)
         rows.append(wrk_row(f"demo stembureau page, {label}", figures))
+        if not cache:
+            rows.append(render_cost(demo, DEMO_PAGE, None))
     if not args.skip_national:
         rows += national(args.seconds)
     print(measure.table(["what", "figure", "detail", "note"], rows), flush=True)
