@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.db import connection
 from django.db.models import QuerySet
 
 from openuitslag.core.model import MISSING
@@ -105,6 +106,27 @@ def chosen_counts(queryset: QuerySet[m.UnitCount], level: str) -> list[dict[str,
     return list(chosen.values())
 
 
+def station_count(station_id: int) -> dict[str, Any] | None:
+    """Return the chosen current count row of one stembureau, or None.
+
+    The same choice as :func:`chosen_counts` (the row of the document
+    imported last), in plain SQL: the stembureau page is the one election
+    night hits, and building the ORM query cost more than running it.
+    """
+    quote = connection.ops.quote_name
+    columns = ["id", "unit_id", "name", "contest", *m.COUNTER_NAMES]
+    sql = (
+        f"SELECT {', '.join(quote(c) for c in columns)} "
+        f"FROM {quote(m.UnitCount._meta.db_table)} "
+        "WHERE station_id = %s AND level = %s AND is_current "
+        "ORDER BY is_total DESC, document_id DESC LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [station_id, str(m.Level.STATION)])
+        found = cursor.fetchone()
+    return dict(zip(columns, found, strict=True)) if found else None
+
+
 def totals_of(rows: Iterable[dict[str, Any]]) -> Totals:
     """Sum the counters and list votes of chosen count rows."""
     rows = list(rows)
@@ -173,10 +195,15 @@ def unit_votes_packed(count_id: int) -> tuple[dict[int, int], dict[int, list[int
     """
     lists: dict[int, int] = {}
     candidates: dict[int, list[int]] = {}
-    query = m.ListVotes.objects.filter(count_id=count_id).values_list(
-        "list_number", "votes", "candidate_votes"
+    sql = (
+        "SELECT list_number, votes, candidate_votes FROM "
+        f"{connection.ops.quote_name(m.ListVotes._meta.db_table)} "
+        "WHERE count_id = %s ORDER BY list_number"
     )
-    for number, votes, blob in query.order_by("list_number"):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count_id])
+        rows = cursor.fetchall()
+    for number, votes, blob in rows:
         lists[number] = votes or 0
         candidates[number] = np.frombuffer(bytes(blob), dtype="<i4").tolist()
     return lists, candidates

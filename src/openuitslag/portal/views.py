@@ -334,13 +334,10 @@ def station(
     if unit is None:
         raise Http404(_("Dit stembureau bestaat niet."))
     place, row = unit.municipality, unit.municipality.election
-    counts = results.chosen_counts(
-        m.UnitCount.objects.filter(station=unit), m.Level.STATION
-    )
-    if not counts:
+    count = results.station_count(unit.pk)
+    if count is None:
         raise Http404(_("Van dit stembureau is nog geen telling gepubliceerd."))
 
-    count = counts[0]
     lists, packed = results.unit_votes_packed(count["id"])
     totals = results.Totals(
         counters={k: count[k] for k in m.COUNTER_NAMES}, lists=lists, units=1
