@@ -41,12 +41,16 @@ def count(value: int | None, english: bool | None = None) -> str:
     return grouped if english else grouped.replace(",", ".")
 
 
-def percent(value: float | None, signed: bool = False) -> str:
+def percent(
+    value: float | None, signed: bool = False, english: bool | None = None
+) -> str:
     """Format a share as a percentage, or a difference in points."""
     if value is None:
         return "–"
     text = f"{value * 100:+.1f}" if signed else f"{value * 100:.1f} %"
-    return text if get_language() == "en" else text.replace(".", ",")
+    if english is None:
+        english = get_language() == "en"
+    return text if english else text.replace(".", ",")
 
 
 def header(*columns: tuple[str, bool]) -> str:
@@ -92,14 +96,21 @@ def candidate_header() -> str:
     return header((_("Nr."), True), (_("Kandidaat"), False), (_("Stemmen"), True))
 
 
-def candidate_table_open(number: int, name: str, head: str) -> str:
+def candidate_table_texts() -> tuple[str, str]:
+    """Return the summary and caption patterns of a candidate table."""
+    return (
+        _("Lijst %(number)s: %(name)s"),
+        _("Stemmen per kandidaat, lijst %(number)s (%(name)s)"),
+    )
+
+
+def candidate_table_open(
+    number: int, name: str, head: str, texts: tuple[str, str] | None = None
+) -> str:
     """Return the markup that opens one lijst's candidate table."""
-    name = escape(name)
-    summary = _("Lijst %(number)s: %(name)s") % {"number": number, "name": name}
-    caption = _("Stemmen per kandidaat, lijst %(number)s (%(name)s)") % {
-        "number": number,
-        "name": name,
-    }
+    values = {"number": number, "name": escape(name)}
+    summary_text, caption_text = texts or candidate_table_texts()
+    summary, caption = summary_text % values, caption_text % values
     return (
         f'<details><summary>{summary}</summary><table class="utrecht-table '
         f'utrecht-table--html-table ou-compact"><caption>{caption}</caption>{head}'
@@ -151,9 +162,10 @@ def unit_candidate_tables(
     english = get_language() == "en"
     unnamed = _("Kandidaat %(n)s")
     contest = escape(contest)
+    texts = candidate_table_texts()
     parts = []
     for number, values in packed.items():
-        parts.append(candidate_table_open(number, names.get(number, ""), head))
+        parts.append(candidate_table_open(number, names.get(number, ""), head, texts))
         prefix = f"{base}{number}/kandidaat/{contest}/"
         for n, votes in enumerate(values, 1):
             if votes == MISSING:
@@ -174,6 +186,7 @@ def party_table(
 ) -> SafeString:
     """Return the table of votes per lijst, optionally with the average."""
     link = reverse("lijst", args=[election, 999_999])
+    english = get_language() == "en"
     columns = [(_("Lijst"), True), (_("Naam"), False), (_("Stemmen"), True)]
     columns.append((_("Aandeel"), True))
     if compare:
@@ -193,12 +206,16 @@ def party_table(
             f'{ROW}<td class="utrecht-table__cell ou-num">{number}</td>',
             f'{ROW_HEADER}<a class="utrecht-link" href="{href}">'
             f"{escape(party['name'])}</a></th>",
-            NUM.format(data=f' data-list="{number}"', text=count(party["votes"])),
-            NUM.format(data="", text=percent(party["share"])),
+            NUM.format(
+                data=f' data-list="{number}"', text=count(party["votes"], english)
+            ),
+            NUM.format(data="", text=percent(party["share"], english=english)),
         ]
         if compare:
-            cells.append(NUM.format(data="", text=percent(party["average"])))
-            cells.append(NUM.format(data="", text=percent(party["difference"], True)))
+            average = percent(party["average"], english=english)
+            difference = percent(party["difference"], True, english)
+            cells.append(NUM.format(data="", text=average))
+            cells.append(NUM.format(data="", text=difference))
         parts.append("".join(cells) + "</tr>")
     parts.append("</tbody></table></div>")
     return mark_safe("".join(parts))
