@@ -310,3 +310,45 @@ def test_english_pages_are_translated(imported: object, client: Client) -> None:
         "/verkiezing/TK2023/gemeente/0482/stembureau/1/"
     ).content.decode()
     assert "Naar de inhoud" in dutch
+
+
+@pytest.mark.parametrize("election", ["TK2023", "GR2022_Pekela"])
+def test_fast_station_tables_equal_the_generic_tables(
+    imported: object, client: Client, election: str
+) -> None:
+    from openuitslag.portal import results, tables, views
+
+    client.get("/")  # activates the page language, as a request does
+    count_row = m.UnitCount.objects.filter(
+        election__identifier=election, level=m.Level.STATION, is_current=True
+    ).first()
+    assert count_row is not None and count_row.station is not None
+    row = count_row.election
+    count = results.station_count(count_row.station.pk)
+    assert count is not None
+    _lists, packed = results.unit_votes_packed(count["id"])
+    contest, names = count["contest"], results.list_names(row)
+    people = views.station_people(row, contest)
+
+    starts = tables.candidate_row_starts(row.identifier, contest, people)
+    fast = tables.unit_candidate_tables(row.identifier, contest, packed, names, starts)
+    generic = [
+        {
+            "number": number,
+            "name": names.get(number, ""),
+            "rows": [
+                {
+                    "number": n,
+                    "name": people.get((number, n), (0, ""))[1],
+                    "escaped": True,
+                    "votes": votes,
+                    "contest": contest,
+                }
+                for n, votes in enumerate(values, 1)
+                if votes != core.MISSING
+            ],
+        }
+        for number, values in packed.items()
+    ]
+    assert fast == tables.candidate_tables(row.identifier, generic)
+    assert "data-candidate=" in fast
