@@ -22,7 +22,7 @@ import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -262,18 +262,19 @@ def import_paths(
     # wait until every kandidatenlijst is in.
     items = itertools.chain(iter_sources(paths), extra)
     sources = wrap(new_sources(items, summary), "importeren")
-    documents, deferred, loaded = [], [], []
+    documents, deferred = [], []
+    archiver = Archiver(summary, enabled=settings.ARCHIVE_IMPORTS)
     for document in read_iter(sources, workers, summary):
         documents.append(document)
         if document.record.info.kind in LOAD_LAST:
             deferred.append(document)
         else:
-            load_one(document, summary, loaded)
+            load_one(document, summary, archiver.pending)
+            archiver.send_full_batch()
     deferred.sort(key=lambda d: (KIND_ORDER.get(d.record.info.kind, 5), d.source))
     for document in deferred:
-        load_one(document, summary, loaded)
-    if loaded and settings.ARCHIVE_IMPORTS:
-        archive_documents(loaded, summary)
+        load_one(document, summary, archiver.pending)
+    archiver.finish()
 
     if verify and summary.elections:
         in_memory = {d.sha256: d.record for d in documents}
@@ -302,13 +303,74 @@ def load_one(
     logger.info("document imported source=%s", document.source)
 
 
-def archive_documents(documents: list[ReadDocument], summary: ImportSummary) -> None:
-    """Add the imported files to the transparency log and sign a checkpoint.
+class Archiver:
+    """Add loaded documents to the transparency log, in the background.
+
+    The log writes and syncs every file, which is disk work; one thread
+    does it in batches while the import goes on loading, and
+    :meth:`finish` waits for it and signs one checkpoint over all of it.
+    """
+
+    BATCH = 50
+
+    def __init__(self, summary: ImportSummary, enabled: bool = True) -> None:
+        self.summary = summary
+        self.enabled = enabled
+        self.pending: list[ReadDocument] = []
+        self.batches: list[Future[bool]] = []
+        self.pool = ThreadPoolExecutor(max_workers=1) if enabled else None
+
+    def send_full_batch(self) -> None:
+        """Hand the loaded documents to the thread once a batch is full."""
+        if len(self.pending) >= self.BATCH:
+            self.send()
+
+    def send(self) -> None:
+        """Hand every loaded document not yet sent to the thread."""
+        if self.pool is not None and self.pending:
+            batch, self.pending = self.pending, []
+            self.batches.append(
+                self.pool.submit(archive_documents, batch, self.summary)
+            )
+
+    def finish(self) -> None:
+        """Log what is left, wait for the thread and sign a checkpoint."""
+        self.send()
+        if self.pool is None:
+            return
+        self.pool.shutdown(wait=True)
+        if any(batch.result() for batch in self.batches):
+            sign_checkpoint(self.summary)
+
+
+def sign_checkpoint(summary: ImportSummary) -> None:
+    """Sign a checkpoint of the log, so proofs cover the new entries."""
+    from openuitslag.log.archive import Archive
+
+    try:
+        archive = Archive.open(settings.DATA_DIR)
+        try:
+            archive.checkpoint()
+        finally:
+            archive.close()
+    except Exception as exc:  # the log has its own error types; report all
+        logger.error("checkpoint failed error=%s", exc)
+        summary.problems.append(
+            Problem(
+                code="import.checkpoint",
+                message="The files were imported and logged, but no checkpoint "
+                f"could be signed: {exc}",
+                source=str(settings.DATA_DIR),
+            )
+        )
+
+
+def archive_documents(documents: list[ReadDocument], summary: ImportSummary) -> bool:
+    """Add imported files to the transparency log (one commit).
 
     The log is what lets anyone prove later that a published number came
-    from exactly these bytes; its proofs need a signed checkpoint that
-    covers the new entries, so one is signed whenever the log grew. A
-    failure to log is reported, and the import itself stands.
+    from exactly these bytes. Return whether the log grew; a failure to
+    log is reported, and the import itself stands.
     """
     from openuitslag.log.archive import Archive
     from openuitslag.log.entry import EntryMeta
@@ -331,8 +393,7 @@ def archive_documents(documents: list[ReadDocument], summary: ImportSummary) -> 
         try:
             size = archive.log.size
             archive.add_many(items())
-            if archive.log.size > size:
-                archive.checkpoint()
+            grew = archive.log.size > size
         finally:
             archive.close()
     except Exception as exc:  # the log has its own error types; report all
@@ -344,8 +405,9 @@ def archive_documents(documents: list[ReadDocument], summary: ImportSummary) -> 
                 source=str(settings.DATA_DIR),
             )
         )
-        return
+        return False
     logger.info("documents archived count=%d", len(documents))
+    return grew
 
 
 def load_document(document: ReadDocument) -> str:
