@@ -16,6 +16,11 @@ national-scale synthetic election (``bench/synthetic.py``, 10,000
 stembureaus) imported into PostgreSQL; that import, verification included,
 is timed with its peak memory (targets: 60 s, 2 GB).
 
+Next to each cold run, the CPU time of one cold render is measured
+in-process with Django's test client: unlike wrk's figures it hardly moves
+with the load of the shared machine, so it is what to compare between
+runs.
+
 Targets: warm >= 1,500 req/s with p99 <= 50 ms; cold >= 200 req/s.
 Run ``python -m bench portal [--seconds N] [--skip-national]``.
 """
