@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import template
 from django.urls import translate_url
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -50,4 +53,14 @@ def translated_url(context: template.Context, language: str) -> str:
     request = context.get("request")
     if request is None:
         return "/"
-    return translate_url(request.get_full_path(), language)
+    return url_in_language(request.get_full_path(), language, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def url_in_language(path: str, language: str, active: str) -> str:
+    """Return a path in another language; resolving it costs, so remember.
+
+    The path is resolved in the ``active`` language, so that is part of
+    what is remembered.
+    """
+    return translate_url(path, language)
