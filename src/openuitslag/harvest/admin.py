@@ -44,7 +44,11 @@ class ResultsPageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         url = obj.url
         if change:
             obj.url = ResultsPage.objects.get(pk=obj.pk).url
-        obj.set_url(url, by=request.user.get_username(), via="admin")
+        if obj.set_url(url, by=request.user.get_username(), via="admin"):
+            # The portal's pages show the registered page and its status.
+            from openuitslag.portal.caching import bump_generation
+
+            bump_generation()
 
 
 @admin.register(Municipality)

@@ -135,16 +135,19 @@ def harvest_group(
     done = 0
     while True:
         started = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        _one_pass(targets, _data_dir(data_dir), workers)
+        new = _one_pass(targets, _data_dir(data_dir), workers)
         if import_:
             _import_new(_data_dir(data_dir), started)
+        if new:
+            _invalidate_pages(_data_dir(data_dir), django_ready=import_)
         done += 1
         if not watch or (passes is not None and done >= passes):
             return
         time.sleep(interval)
 
 
-def _one_pass(targets: list[Target], data_dir: Path, workers: int) -> None:
+def _one_pass(targets: list[Target], data_dir: Path, workers: int) -> int:
+    """Visit every target once; return the number of new files."""
     from openuitslag.harvest.queue import BROKER_ENV, dispatch
 
     started = time.monotonic()
@@ -168,6 +171,24 @@ def _one_pass(targets: list[Target], data_dir: Path, workers: int) -> None:
         f"{len(targets)} sites, {requests} requests, {size} bytes, {new} new files, "
         f"{len(errors)} problems, {time.monotonic() - started:.1f} s"
     )
+    return int(new)
+
+
+def _invalidate_pages(data_dir: Path, *, django_ready: bool) -> None:
+    """Make the portal's cached pages stale: they show what was harvested.
+
+    The portal keys its page cache by the modification time of the
+    ``generation`` file in the data folder, so touching it is enough for
+    every server process; with Django set up, its cache is cleared too.
+    """
+    if django_ready:
+        from openuitslag.portal.caching import bump_generation
+
+        bump_generation()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    generation = data_dir / "generation"
+    generation.touch()
+    os.utime(generation)
 
 
 def _in_process(targets: list[Target], data_dir: Path, workers: int) -> PassReport:
@@ -396,6 +417,11 @@ def import_command(file: str, by: str | None) -> None:
     except ReadError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(", ".join(f"{n} {what}" for what, n in counts.items()))
+
+    # The portal's pages say which municipalities have a registered page.
+    from openuitslag.portal.caching import bump_generation
+
+    bump_generation()
 
 
 @registry_group.command(name="export")

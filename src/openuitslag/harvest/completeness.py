@@ -106,6 +106,33 @@ def completeness(
 ) -> Completeness:
     """Compare what is expected with what the harvester found."""
     versions = catalogue.versions(election, municipality)
+    return completeness_of(versions, election, municipality, deadline)
+
+
+def completeness_by_municipality(
+    catalogue: Catalogue, election: str, deadline: dt.datetime | None = None
+) -> dict[str, Completeness]:
+    """Return the completeness of every municipality of an election.
+
+    One query for the whole election, so that a page listing all
+    municipalities does not ask the catalogue once per municipality.
+    """
+    grouped: dict[str, list[Version]] = {}
+    for version in catalogue.versions(election):
+        grouped.setdefault(version.municipality, []).append(version)
+    return {
+        code: completeness_of(versions, election, code, deadline)
+        for code, versions in grouped.items()
+    }
+
+
+def completeness_of(
+    versions: list[Version],
+    election: str,
+    municipality: str,
+    deadline: dt.datetime | None = None,
+) -> Completeness:
+    """Compare what is expected with the versions found, oldest first."""
     stations = tuple(sorted({n for v in versions for n in v.stations}))
     result = Completeness(election, municipality, stations)
     result.documents = _documents(versions)

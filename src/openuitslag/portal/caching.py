@@ -55,6 +55,7 @@ def current_generation() -> int:
 def bump_generation() -> None:
     """Mark the data as changed: every cached page becomes stale."""
     path = generation_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.touch()
     os.utime(path)
     cache.clear()

@@ -21,7 +21,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from openuitslag.portal import charts, geo, results, tables
+from openuitslag.portal import charts, geo, publication, results, tables
 from openuitslag.portal import models as m
 from openuitslag.portal.importer import stored_file
 
@@ -113,6 +113,9 @@ def election(request: HttpRequest, election: str) -> HttpResponse:
             key=lambda r: r.sort_number,
         ),
         "documents": m.Document.objects.filter(election=row, municipality=None),
+        "publication": publication.election_publication(
+            row.identifier, [(mu.code, mu.name) for mu in municipalities]
+        ),
         "report_window": row.report_window,
         "now": timezone.now(),
     }
@@ -240,6 +243,7 @@ def municipality(request: HttpRequest, election: str, code: str) -> HttpResponse
         "candidate_tables": tables.candidate_tables(row.identifier, candidates),
         "stations": stations,
         "documents": document_history(row, place),
+        "publication": publication.municipality_publication(row.identifier, code),
         "findings": findings_context(
             m.Finding.objects.filter(election=row, municipality=place)
             .select_related("station")
@@ -367,8 +371,22 @@ def station(
             row.identifier, contest, packed, names, starts
         ),
         "findings": station_findings(row, unit),
+        "scan": station_scan(row, place, unit),
     }
     return render(request, "portal/station.html", context)
+
+
+def station_scan(
+    row: m.Election, place: m.Municipality, unit: m.PollingStation
+) -> dict[str, Any] | None:
+    """Return the PV scan the harvester found for a stembureau, if any."""
+    if unit.number is None:
+        return None
+    scans = results.memo(
+        ("scans", row.identifier, place.code),
+        lambda: publication.station_scans(row.identifier, place.code),
+    )
+    return scans.get(unit.number)
 
 
 def station_people(
