@@ -10,6 +10,7 @@ election and stembureau pages must then show what was found and missing.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,6 +149,28 @@ def test_english_pages_translate_the_publication_section(harvested, client):
     page = text(client.get(f"/en{ALBLASSERDAM}"))
     assert "Publication" in page and "incomplete" in page
     assert "PV polling station 19" in page and "missing" in page
+
+
+def test_documents_first_seen_after_the_reporting_period_are_late(harvested, client):
+    from openuitslag.portal import models as m
+
+    m.Election.objects.filter(identifier="TK2023").update(
+        report_closes=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    )
+
+    page = text(client.get(ALBLASSERDAM))
+    assert "13 documenten zijn te laat: eerst gezien na 1 januari 2000" in page
+    row = re.search(r"<th[^>]*>EML 510b</th>(.*?)</tr>", page, re.S)
+    assert row and "te laat" in row[1]
+
+    election = text(client.get(ELECTION))
+    assert "te laat: eerst gezien na 1 januari 2000" in election
+    assert "EML 510b, PV gemeentelijk stembureau (Na 31), PV stembureau 1," in (
+        election
+    )
+
+    english = text(client.get(f"/en{ALBLASSERDAM}"))
+    assert "13 documents are late: first seen after" in english
 
 
 def test_a_harvest_pass_invalidates_cached_pages(imported, tmp_path, settings):

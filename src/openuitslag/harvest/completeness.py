@@ -148,9 +148,12 @@ def completeness_of(
             first([v for v in versions if v.model in MUNICIPAL_MODELS]),
         ),
     ]
+    pvs: dict[int, list[Version]] = {}
+    for v in versions:
+        if v.model in STATION_MODELS and v.station is not None:
+            pvs.setdefault(v.station, []).append(v)
     for number in stations:
-        pvs = [v for v in versions if v.model in STATION_MODELS and v.station == number]
-        wanted.append((f"PV stembureau {number}", first(pvs)))
+        wanted.append((f"PV stembureau {number}", first(pvs.get(number, []))))
 
     for label, version in wanted:
         late = bool(deadline and version and _when(version) > deadline)

@@ -81,10 +81,17 @@ def status_of(report: Completeness | None, registered: bool) -> str:
     return NOTHING if registered else UNREGISTERED
 
 
-def municipality_publication(election: str, code: str) -> dict[str, Any]:
-    """Return expected versus found documents of one municipality."""
+def municipality_publication(
+    election: str, code: str, deadline: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Return expected versus found documents of one municipality.
+
+    A document first seen after ``deadline`` is late.
+    """
     with open_catalogue() as catalogue:
-        report = completeness(catalogue, election, code) if catalogue else None
+        report = (
+            completeness(catalogue, election, code, deadline) if catalogue else None
+        )
     url = registered_urls(election, code).get(code, "")
 
     items = report.items if report else []
@@ -94,6 +101,8 @@ def municipality_publication(election: str, code: str) -> dict[str, Any]:
         "url": url,
         "expected": len(items),
         "found": sum(1 for item in items if item.found is not None),
+        "late": sum(1 for item in items if item.late),
+        "deadline": deadline,
         "items": [item_row(item.label, item.found, item.late) for item in items],
         "documents": [
             version_row(d.latest, first_seen=d.first_seen, versions=d.versions)
@@ -103,15 +112,22 @@ def municipality_publication(election: str, code: str) -> dict[str, Any]:
 
 
 def election_publication(
-    election: str, municipalities: list[tuple[str, str]]
+    election: str,
+    municipalities: list[tuple[str, str]],
+    deadline: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Return the completeness of every municipality of an election.
 
     ``municipalities`` are (code, name) pairs; the counts per status
-    cover exactly these, and the rows list those still missing documents.
+    cover exactly these, and the rows list those still missing documents
+    or with documents first seen after ``deadline``.
     """
     with open_catalogue() as catalogue:
-        reports = completeness_by_municipality(catalogue, election) if catalogue else {}
+        reports = (
+            completeness_by_municipality(catalogue, election, deadline)
+            if catalogue
+            else {}
+        )
     urls = registered_urls(election)
 
     counts: Counter[str] = Counter()
@@ -120,12 +136,13 @@ def election_publication(
         report = reports.get(code)
         status = status_of(report, code in urls)
         counts[status] += 1
-        if status == INCOMPLETE and report is not None:
+        if report is not None and (status == INCOMPLETE or report.late):
             rows.append(missing_row(code, name, status, report))
         elif status == NOTHING:
             rows.append({"code": code, "name": name, "status": status})
     return {
         "harvested": bool(reports),
+        "deadline": deadline,
         "counts": [{"status": s, "n": counts[s]} for s in STATUSES],
         "rows": rows,
     }
@@ -142,6 +159,7 @@ def missing_row(
         "expected": len(report.items),
         "found": len(report.items) - len(report.missing),
         "missing": [label(text) for text in report.missing],
+        "late": [label(text) for text in report.late],
     }
 
 

@@ -114,7 +114,9 @@ def election(request: HttpRequest, election: str) -> HttpResponse:
         ),
         "documents": m.Document.objects.filter(election=row, municipality=None),
         "publication": publication.election_publication(
-            row.identifier, [(mu.code, mu.name) for mu in municipalities]
+            row.identifier,
+            [(mu.code, mu.name) for mu in municipalities],
+            row.report_window[1],
         ),
         "report_window": row.report_window,
         "now": timezone.now(),
@@ -243,7 +245,9 @@ def municipality(request: HttpRequest, election: str, code: str) -> HttpResponse
         "candidate_tables": tables.candidate_tables(row.identifier, candidates),
         "stations": stations,
         "documents": document_history(row, place),
-        "publication": publication.municipality_publication(row.identifier, code),
+        "publication": publication.municipality_publication(
+            row.identifier, code, row.report_window[1]
+        ),
         "findings": findings_context(
             m.Finding.objects.filter(election=row, municipality=place)
             .select_related("station")
