@@ -140,6 +140,12 @@ def test_station_page_links_the_harvested_pv_scan(harvested, client):
     )
     assert "scan van het proces-verbaal (N 10-2)" in found
 
+    # Its SHA-256 links to the proof that the harvester logged these bytes.
+    proof = re.search(r'href="(/api/v1/log/inclusion-proofs/([0-9a-f]{64}))"', found)
+    assert proof
+    answer = client.get(proof[1])
+    assert answer.status_code == 200 and answer.json()["sha256"] == proof[2]
+
     assert str(ALBLASSERDAM_STATIONS[-1]) == "19"
     missing = text(client.get(f"{ALBLASSERDAM}stembureau/19/"))
     assert "nog geen scan gevonden" in missing
