@@ -12,11 +12,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, get_resolver
 
+from django_support import GR2022, TK2021, TK2023, read_member
 from openuitslag.core import model as core
 from openuitslag.core.digest import pv_form
 from openuitslag.core.read import read_document
-
-from .conftest import GR2022, TK2021, TK2023, read_member
 
 pytestmark = pytest.mark.django_db
 

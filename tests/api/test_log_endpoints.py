@@ -21,14 +21,13 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import httpx
 import pytest
 
+from django_support import TK2023, read_member
 from openuitslag.log import merkle
 from openuitslag.log.keys import Keyring
 from openuitslag.log.note import NoteError, Verifier, open_checkpoint
 from openuitslag.log.tiles import TileLog
 from openuitslag.log.tlogproof import check_proof
 from openuitslag.log.verify import verify_tiles
-
-from .conftest import TK2023, read_member
 
 ALBLASSERDAM_510B = "Telling_TK2023_gemeente_Alblasserdam.eml.xml"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import ROOT, TK2023
+from django_support import ROOT, TK2023
 
 
 def free_port() -> int:

@@ -8,11 +8,10 @@ import zipfile
 import pytest
 from django.test import Client
 
+from django_support import GR2022, TK2023, sample_sources
 from openuitslag.core.sources import Source
 from openuitslag.portal import models as m
 from openuitslag.portal.importer import import_paths
-
-from .conftest import GR2022, TK2023, sample_sources
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from django_support import GR2022, TK2023
 from openuitslag.core import model as core
 from openuitslag.core.read import read_document
 from openuitslag.portal import models as m
-
-from .conftest import GR2022, TK2023
 
 pytestmark = pytest.mark.django_db
 
