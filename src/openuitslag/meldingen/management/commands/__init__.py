@@ -1,0 +1,1 @@
+"""Commands: ``meldingen_opschonen`` erases old contact addresses."""
