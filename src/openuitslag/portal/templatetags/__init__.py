@@ -1,1 +1,1 @@
-"""Template tags and filters of the portal's pages (numbers, hashes, SVG)."""
+"""Template filters of the portal's pages (see ``portal.py``)."""
