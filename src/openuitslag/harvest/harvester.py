@@ -71,6 +71,10 @@ class SiteReport:
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # Wall-clock span in which this visit held the site (its host lock):
+    # what shows that two workers never visited one site at once.
+    held_from: float = 0.0
+    held_until: float = 0.0
 
 
 @dataclass
@@ -154,12 +158,14 @@ class Harvester:
         budget = self.client.budget()
         started = time.monotonic()
         with self.site_lock(target.host):
+            report.held_from = time.time()
             try:
                 _Visit(self, target, budget, report).page(target.url, target.url, 0)
             except Exception as exc:  # a bug of ours must not stop the pass
                 log.exception("site failed url=%s", target.url)
                 report.errors.append(f"{target.url}: internal error: {exc!r}")
                 self.catalogue.add_finding(_internal_error(target, exc))
+            report.held_until = time.time()
         report.requests = budget.requests
         report.bytes = budget.used
         report.seconds = time.monotonic() - started

@@ -144,6 +144,7 @@ def harvest_site(
         "bytes": report.bytes,
         "new_versions": report.new_versions,
         "errors": report.errors,
+        "held": [report.held_from, report.held_until],
         "worker": f"{socket.gethostname()}:{os.getpid()}",
     }
 
