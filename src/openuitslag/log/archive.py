@@ -19,12 +19,12 @@ already in the log, so reruns never make duplicates.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from openuitslag.core.digest import sha256_hex
 from openuitslag.log import merkle
 from openuitslag.log.entry import Entry, EntryMeta
 from openuitslag.log.storage import Log
@@ -96,8 +96,7 @@ class Archive:
         """
         # Check every entry before storing anything: all or nothing.
         pairs = [
-            (data, Entry.of(hashlib.sha256(data).hexdigest(), len(data), meta))
-            for data, meta in items
+            (data, Entry.of(sha256_hex(data), len(data), meta)) for data, meta in items
         ]
         self.store.put_many([data for data, _ in pairs])
         indices = self.log.append([entry for _, entry in pairs])
@@ -106,7 +105,7 @@ class Archive:
     def get(self, sha256: str) -> bytes:
         """Return the archived bytes of a file (checked against the hash)."""
         data = self.store.get(sha256)
-        if hashlib.sha256(data).hexdigest() != sha256:
+        if sha256_hex(data) != sha256:
             raise ValueError(
                 f"The archived file {self.store.location(sha256)} does not "
                 f"have SHA-256 {sha256}: it was changed after archiving."

@@ -17,7 +17,6 @@ that sync is detected by its hash and written again on the next put.
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import importlib
 import os
 import re
@@ -25,6 +24,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
+
+from openuitslag.core.digest import sha256_hex
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -129,7 +130,7 @@ class LocalObjectStore:
 
     def put(self, data: bytes) -> str:
         """Store ``data`` if it is new; return its SHA-256."""
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256_hex(data)
         if not self._intact(digest):
             atomic_write(self.path(digest), data, mode=0o444)
         return digest
@@ -138,7 +139,7 @@ class LocalObjectStore:
         """Store several objects, then make them durable with one sync."""
         digests = []
         for data in items:
-            digest = hashlib.sha256(data).hexdigest()
+            digest = sha256_hex(data)
             if not self._intact(digest):
                 atomic_write(self.path(digest), data, mode=0o444, durable=False)
             digests.append(digest)
@@ -156,7 +157,7 @@ class LocalObjectStore:
             data = self.path(sha256).read_bytes()
         except FileNotFoundError:
             return False
-        return hashlib.sha256(data).hexdigest() == sha256
+        return sha256_hex(data) == sha256
 
     def get(self, sha256: str) -> bytes:
         """Return the stored bytes; raise StoreError if missing."""
@@ -204,7 +205,7 @@ class S3ObjectStore:
 
     def put(self, data: bytes) -> str:
         """Store ``data`` if it is new; return its SHA-256."""
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256_hex(data)
         if self.exists(digest):
             return digest
         try:

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from openuitslag.core.digest import sha256_hex
 from openuitslag.log import merkle
 from openuitslag.log.entry import Entry, EntryError, decode
 from openuitslag.log.note import NoteError, SignedCheckpoint, Verifier, open_checkpoint
@@ -122,7 +122,7 @@ def check_proof(
     except (NoteError, EntryError) as exc:
         raise ProofFileError(str(exc)) from None
 
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_hex(data)
     if (entry.sha256, entry.size) != (digest, len(data)):
         raise ProofFileError(
             f"The file has SHA-256 {digest} and {len(data)} bytes, but the "

@@ -15,13 +15,13 @@ an empty list means everything holds.
 
 from __future__ import annotations
 
-import hashlib
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from openuitslag.core.digest import sha256_hex
 from openuitslag.core.errors import Problem
 from openuitslag.log import merkle
 from openuitslag.log.entry import Entry, EntryError, decode
@@ -309,7 +309,7 @@ def _check_objects(
                 )
             )
             continue
-        actual = hashlib.sha256(store.get(entry.sha256)).hexdigest()
+        actual = sha256_hex(store.get(entry.sha256))
         report.objects += 1
         if actual != entry.sha256:
             report.problems.append(
@@ -393,7 +393,7 @@ def audit_files(
 def audit_one(log: LogSource, path: Path, head: SignedCheckpoint) -> AuditResult:
     """Return the audit of one file against a verified checkpoint."""
     data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_hex(data)
     size, root = head.checkpoint.size, head.checkpoint.root
     indices = [i for i in log.find_sha256(digest) if i < size]
     if not indices:
